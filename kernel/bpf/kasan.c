@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic-KASAN checks for JITed BPF programs, inserted as BPF code.
+ *
+ * After verification, every instruction that may touch kernel memory (LDX,
+ * LDX-SX, STX, ST, atomics, load-acquire, store-release, including those
+ * produced by ctx conversion and helper inlining) is preceded by a check of
+ * the KASAN shadow of the bytes it accesses. The check is plain BPF, so every
+ * JIT gets it without change and `bpftool prog dump xlated` shows it.
+ *
+ * An access [base + off, base + off + size) with a scratch register rT:
+ *
+ *	[*(u64 *)(r10 + S_T) = rT]	only when rT may be live
+ *	[*(u64 *)(r10 + S_AX) = AX]	only when AX is live across the access
+ *	rT = KASAN_SHADOW_OFFSET ll
+ *	AX = base
+ *	[AX += off]
+ *	AX >>= 3
+ *	rT += AX			rT = shadow address of the first byte
+ *	rT = *(s8 *)(rT + 0)		narrow access: one granule
+ *	if rT == 0 goto ok
+ *	AX = base			partial granule: bad if
+ *	AX += off + size - 1		(last byte & 7) >= shadow
+ *	AX &= 7				(a negative shadow is always bad)
+ *	if AX s< rT goto ok
+ *   slow:
+ *	*(u64 *)(r10 + S_Rn) = Rn	for R0-R5 but rT
+ *	r1 = base
+ *	[r1 += off]
+ *	r2 = size | write << 4 | insn << 8
+ *	call bpf_kasan_check		decides and reports as generic KASAN
+ *	Rn = *(u64 *)(r10 + S_Rn)
+ *   ok:
+ *	[AX = *(u64 *)(r10 + S_AX)]
+ *	[rT = *(u64 *)(r10 + S_T)]
+ *	original access
+ *
+ * An access that may cross a granule (size > 1, not known to be aligned)
+ * loads the two shadow bytes of the granules it can touch as one u16 and
+ * takes the slow path whenever it is not zero; bpf_kasan_check() then does
+ * the exact check. The outline mode is the slow path alone.
+ *
+ * Registers: AX is free for rewrites between instructions that do not use
+ * it; it is only live across the access inside a few kernel rewrites (the
+ * skb shinfo ctx conversion), which the forward scan in bpf_kasan_ax_live()
+ * finds. rT is the destination of a load when it differs from the base
+ * (dead before the load), otherwise a register of R0-R5 saved in a frame
+ * slot. The slow path saves R0-R5 because liveness is not known on patched
+ * code; R6-R9 are callee saved. The frame slots sit below each subprogram's
+ * stack (BPF_KASAN_SLOTS * 8 bytes).
+ *
+ * Constant blinding runs after this pass and rewrites instructions with an
+ * immediate into sequences through AX, unless they use AX: so AX is never
+ * live across such an instruction here, and the shadow offset is loaded into
+ * rT (LD_IMM64 into AX would be broken by blinding).
+ */
+
+#include <linux/bpf.h>
+#include <linux/bpf_kasan.h>
+#include <linux/bpf_verifier.h>
+#include <linux/filter.h>
+#include <linux/init.h>
+#include <linux/kasan.h>
+#include <linux/sysctl.h>
+
+#define verbose(env, fmt, args...) bpf_verifier_log_write(env, fmt, ##args)
+
+static int bpf_kasan_mode __read_mostly = BPF_KASAN_INLINE;
+
+/* Frame slots below the subprogram's stack, in units of BPF_REG_SIZE. */
+enum {
+	BPF_KASAN_SLOT_R0 = 0,		/* R0-R5 use slots 0-5 */
+	BPF_KASAN_SLOT_SCRATCH = 6,
+	BPF_KASAN_SLOT_AX = 7,
+	BPF_KASAN_SLOTS = 8,
+};
+
+enum bpf_kasan_skip {
+	BPF_KASAN_SKIP_STACK,	/* r10, r11 or a stack pointer on some path */
+	BPF_KASAN_SKIP_PROBE,	/* PROBE_* modes: fault-tolerant accesses */
+	BPF_KASAN_SKIP_AX,	/* base register is AX */
+	BPF_KASAN_SKIP_NR,
+};
+
+static const char * const bpf_kasan_skip_name[BPF_KASAN_SKIP_NR] = {
+	[BPF_KASAN_SKIP_STACK] = "stack",
+	[BPF_KASAN_SKIP_PROBE] = "probe",
+	[BPF_KASAN_SKIP_AX] = "ax",
+};
+
+struct bpf_kasan_stats {
+	u32 instrumented;
+	u32 skipped[BPF_KASAN_SKIP_NR];
+	u32 added;
+};
+
+/* One instrumented access. */
+struct bpf_kasan_site {
+	u8 base;		/* register holding the base address */
+	u8 scratch;		/* rT */
+	u8 size;		/* bytes accessed */
+	bool write;
+	bool narrow;		/* cannot cross a granule */
+	bool spill_scratch;	/* rT may be live: save and restore it */
+	bool ax_live;		/* AX is live across the access */
+	s16 off;
+	u32 info;		/* second argument of bpf_kasan_check() */
+};
+
+/*
+ * Does @insn read (*def false) or define (*def true) AX? Returns false if it
+ * does neither.
+ */
+static bool bpf_kasan_insn_uses_ax(const struct bpf_insn *insn, bool *def)
+{
+	u8 class = BPF_CLASS(insn->code);
+
+	*def = false;
+	if (insn->src_reg == BPF_REG_AX && class != BPF_LD)
+		return true;
+	if (insn->dst_reg != BPF_REG_AX)
+		return false;
+	if (class == BPF_LDX || class == BPF_LD ||
+	    ((class == BPF_ALU || class == BPF_ALU64) &&
+	     BPF_OP(insn->code) == BPF_MOV))
+		*def = true;
+	return true;
+}
+
+/*
+ * Is AX live across the access at @insn? Kernel rewrites keep AX values in
+ * straight-line code, so scan forward to the first use or definition, and
+ * stop at anything that leaves the basic block.
+ */
+static bool bpf_kasan_ax_live(const struct bpf_insn *insn,
+			      const struct bpf_insn *end)
+{
+	bool def;
+
+	if (bpf_kasan_insn_uses_ax(insn, &def))
+		return !def;
+	for (insn++; insn < end; insn++) {
+		u8 class = BPF_CLASS(insn->code);
+
+		if (bpf_kasan_insn_uses_ax(insn, &def))
+			return !def;
+		if (class == BPF_JMP || class == BPF_JMP32)
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Decide whether the instruction at @idx is instrumented and how. Returns
+ * false for instructions that are not memory accesses or that are skipped
+ * (counted in @stats when not NULL).
+ */
+static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
+				struct bpf_kasan_site *s,
+				struct bpf_kasan_stats *stats)
+{
+	const struct bpf_insn *insn = &env->prog->insnsi[idx];
+	const struct bpf_insn *end = env->prog->insnsi + env->prog->len;
+	struct bpf_insn_aux_data *aux = &env->insn_aux_data[idx];
+	u8 class = BPF_CLASS(insn->code), mode = BPF_MODE(insn->code);
+	bool load = false, stack, probe = false;
+	u16 avoid;
+	u32 orig;
+	int r;
+
+	switch (class) {
+	case BPF_LDX:
+		if (mode == BPF_MEM || mode == BPF_MEMSX) {
+			s->base = insn->src_reg;
+			load = true;
+		} else {
+			probe = true;
+		}
+		break;
+	case BPF_ST:
+		if (mode == BPF_MEM)
+			s->base = insn->dst_reg;
+		else if (mode == BPF_PROBE_MEM32)
+			probe = true;
+		else
+			return false;	/* BPF_NOSPEC */
+		break;
+	case BPF_STX:
+		if (mode == BPF_MEM) {
+			s->base = insn->dst_reg;
+		} else if (mode == BPF_ATOMIC && insn->imm == BPF_LOAD_ACQ) {
+			s->base = insn->src_reg;
+			load = true;
+		} else if (mode == BPF_ATOMIC) {
+			s->base = insn->dst_reg;
+		} else {
+			probe = true;	/* PROBE_MEM32, PROBE_ATOMIC */
+		}
+		break;
+	default:
+		return false;
+	}
+
+	/*
+	 * BPF stack: r10, the stack argument area (r11) and any register that
+	 * held a stack pointer on some verified path. The flag may have moved
+	 * to the nospec barrier that convert_ctx_accesses() put after a store.
+	 */
+	stack = !probe && (s->base == BPF_REG_FP || s->base == BPF_REG_PARAMS ||
+			   aux->kasan_stack ||
+			   (insn + 1 < end && insn[1].code == (BPF_ST | BPF_NOSPEC) &&
+			    aux[1].kasan_stack));
+	if (probe || stack || s->base == BPF_REG_AX) {
+		if (stats)
+			stats->skipped[probe ? BPF_KASAN_SKIP_PROBE :
+				       stack ? BPF_KASAN_SKIP_STACK :
+				       BPF_KASAN_SKIP_AX]++;
+		return false;
+	}
+
+	s->size = bpf_size_to_bytes(BPF_SIZE(insn->code));
+	s->off = insn->off;
+	s->write = !load;
+	/*
+	 * An access cannot cross a granule if it is one byte, or if the
+	 * kernel generated it (ctx conversion, inlined helper: no verifier
+	 * pointer type, or the ctx type the conversion left on its last
+	 * instruction) at a naturally aligned offset of a kernel object.
+	 */
+	s->narrow = s->size == 1 ||
+		    ((aux->ptr_type == NOT_INIT ||
+		      base_type(aux->ptr_type) == PTR_TO_CTX) &&
+		     !(insn->off & (s->size - 1)));
+	s->ax_live = bpf_kasan_ax_live(insn, end);
+
+	if (load && insn->dst_reg != s->base && insn->dst_reg != BPF_REG_AX) {
+		/* The destination is dead until the load writes it. */
+		s->scratch = insn->dst_reg;
+		s->spill_scratch = false;
+	} else {
+		avoid = BIT(s->base) | BIT(insn->src_reg) | BIT(insn->dst_reg);
+		if (class == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_CMPXCHG)
+			avoid |= BIT(BPF_REG_0);
+		for (r = BPF_REG_1; avoid & BIT(r); r = (r + 1) % (BPF_REG_5 + 1))
+			;
+		s->scratch = r;
+		s->spill_scratch = true;
+	}
+
+	/*
+	 * Instructions inserted by earlier rewrites have orig_idx 0; name
+	 * them "unknown" rather than instruction 0.
+	 */
+	orig = aux->orig_idx;
+	if ((!orig && idx) || orig > BPF_KASAN_INFO_IDX_MAX)
+		orig = BPF_KASAN_INFO_IDX_MAX;
+	s->info = s->size | (s->write ? BPF_KASAN_INFO_WRITE : 0) |
+		  orig << BPF_KASAN_INFO_IDX_SHIFT;
+	if (stats)
+		stats->instrumented++;
+	return true;
+}
+
+static s16 bpf_kasan_slot(u16 frame, int slot)
+{
+	return -(frame + (slot + 1) * BPF_REG_SIZE);
+}
+
+/*
+ * Emit the check for @s followed by @orig into @buf (at most INSN_BUF_SIZE
+ * instructions: 31 in the worst case) and return the count. @frame is the
+ * rounded stack depth of the subprogram, the slots go below it.
+ */
+static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
+			  const struct bpf_insn *orig, struct bpf_insn *buf)
+{
+	struct bpf_insn ld_shadow[2] = {
+		BPF_LD_IMM64(s->scratch, KASAN_SHADOW_OFFSET),
+	};
+	struct bpf_insn *p = buf, *to_ok[2] = {}, *ok;
+	bool inline_check = mode == BPF_KASAN_INLINE;
+	int r, i;
+
+	if (inline_check && s->spill_scratch)
+		*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, s->scratch,
+				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_SCRATCH));
+	if (s->ax_live)
+		*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, BPF_REG_AX,
+				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_AX));
+
+	if (inline_check) {
+		*p++ = ld_shadow[0];
+		*p++ = ld_shadow[1];
+		*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
+		if (s->off)
+			*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, s->off);
+		*p++ = BPF_ALU64_IMM(BPF_RSH, BPF_REG_AX, KASAN_SHADOW_SCALE_SHIFT);
+		*p++ = BPF_ALU64_REG(BPF_ADD, s->scratch, BPF_REG_AX);
+		if (s->narrow) {
+			*p++ = BPF_LDX_MEMSX(BPF_B, s->scratch, s->scratch, 0);
+			to_ok[0] = p;
+			*p++ = BPF_JMP_IMM(BPF_JEQ, s->scratch, 0, 0);
+			*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
+			if (s->off + s->size - 1)
+				*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX,
+						     s->off + s->size - 1);
+			*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX,
+					      (1 << KASAN_SHADOW_SCALE_SHIFT) - 1);
+			to_ok[1] = p;
+			*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->scratch, 0);
+		} else {
+			/* 32-bit compare: immune to BPF_F_TEST_RND_HI32. */
+			*p++ = BPF_LDX_MEM(BPF_H, s->scratch, s->scratch, 0);
+			to_ok[0] = p;
+			*p++ = BPF_JMP32_IMM(BPF_JEQ, s->scratch, 0, 0);
+		}
+	}
+
+	/* Slow path: R0-R5 are clobbered by the call, rT needs no saving. */
+	for (r = BPF_REG_0; r <= BPF_REG_5; r++)
+		if (!inline_check || r != s->scratch)
+			*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, r,
+					   bpf_kasan_slot(frame, BPF_KASAN_SLOT_R0 + r));
+	if (s->base != BPF_REG_1)
+		*p++ = BPF_MOV64_REG(BPF_REG_1, s->base);
+	if (s->off)
+		*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, s->off);
+	*p++ = BPF_MOV64_IMM(BPF_REG_2, s->info);
+	*p++ = BPF_EMIT_CALL(bpf_kasan_check);
+	for (r = BPF_REG_0; r <= BPF_REG_5; r++)
+		if (!inline_check || r != s->scratch)
+			*p++ = BPF_LDX_MEM(BPF_DW, r, BPF_REG_FP,
+					   bpf_kasan_slot(frame, BPF_KASAN_SLOT_R0 + r));
+
+	ok = p;
+	if (s->ax_live)
+		*p++ = BPF_LDX_MEM(BPF_DW, BPF_REG_AX, BPF_REG_FP,
+				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_AX));
+	if (inline_check && s->spill_scratch)
+		*p++ = BPF_LDX_MEM(BPF_DW, s->scratch, BPF_REG_FP,
+				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_SCRATCH));
+	*p++ = *orig;
+
+	for (i = 0; i < ARRAY_SIZE(to_ok); i++)
+		if (to_ok[i])
+			to_ok[i]->off = ok - to_ok[i] - 1;
+	return p - buf;
+}
+
+/*
+ * Would the program, instrumented in @mode, still have all its 16-bit jump
+ * offsets in range? Computed from the exact patch lengths, before touching
+ * the program, so that a program that cannot be instrumented in one mode
+ * loads in another, or uninstrumented, instead of failing with -ERANGE.
+ */
+static int bpf_kasan_fits(struct bpf_verifier_env *env, int mode)
+{
+	struct bpf_prog *prog = env->prog;
+	struct bpf_kasan_site s;
+	u32 *added;
+	int i, t, off, ret = 0;
+
+	added = kvcalloc(prog->len + 1, sizeof(*added), GFP_KERNEL_ACCOUNT);
+	if (!added)
+		return -ENOMEM;
+	for (i = 0; i < prog->len; i++) {
+		added[i + 1] = added[i];
+		/* Frame and orig do not change the length. */
+		if (bpf_kasan_site_init(env, i, &s, NULL))
+			added[i + 1] += bpf_kasan_emit(&s, mode, 0, &prog->insnsi[i],
+						       env->insn_buf) - 1;
+	}
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insnsi[i];
+		u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+		if (class != BPF_JMP && class != BPF_JMP32)
+			continue;
+		if (op == BPF_CALL || op == BPF_EXIT ||
+		    (class == BPF_JMP32 && op == BPF_JA) ||
+		    (op == BPF_JA && BPF_SRC(insn->code) == BPF_X))
+			continue;
+		t = i + insn->off + 1;
+		if (t < 0 || t > prog->len)
+			continue;
+		/* Jumps land on the first instruction of a patch. */
+		off = (t + added[t]) - (i + added[i]) - 1;
+		if (off < S16_MIN || off > S16_MAX) {
+			ret = -ERANGE;
+			break;
+		}
+	}
+	kvfree(added);
+	return ret;
+}
+
+static int bpf_kasan_rewrite(struct bpf_verifier_env *env, int mode,
+			     struct bpf_kasan_stats *stats)
+{
+	struct bpf_subprog_info *subprogs = env->subprog_info;
+	int i, cnt, delta = 0, cur = 0, insn_cnt = env->prog->len;
+	u16 frame = round_up(subprogs[0].stack_depth, BPF_REG_SIZE);
+	struct bpf_kasan_site s;
+	struct bpf_prog *new_prog;
+	bool used = false;
+
+	for (i = 0; i < insn_cnt; i++) {
+		if (bpf_kasan_site_init(env, i + delta, &s, stats)) {
+			cnt = bpf_kasan_emit(&s, mode, frame,
+					     &env->prog->insnsi[i + delta],
+					     env->insn_buf);
+			/* The access stays last: it keeps its aux data and line info. */
+			new_prog = bpf_patch_insn_data(env, i + delta, env->insn_buf, cnt);
+			if (!new_prog)
+				return -ENOMEM;
+			env->prog = new_prog;
+			delta += cnt - 1;
+			stats->added += cnt - 1;
+			used = true;
+		}
+
+		if (subprogs[cur + 1].start == i + delta + 1) {
+			if (used)
+				subprogs[cur].stack_depth =
+					frame + BPF_KASAN_SLOTS * BPF_REG_SIZE;
+			cur++;
+			frame = round_up(subprogs[cur].stack_depth, BPF_REG_SIZE);
+			used = false;
+		}
+	}
+	env->prog->aux->stack_depth = subprogs[0].stack_depth;
+	return 0;
+}
+
+/**
+ * bpf_kasan_instrument - insert KASAN checks before kernel memory accesses
+ * @env: verifier environment of a program that passed verification
+ *
+ * Runs after bpf_do_misc_fixups(), so accesses produced by ctx conversion and
+ * helper inlining are covered, and before the zext pass, blinding and the JIT.
+ * Programs that will not be JITed are left alone: the interpreter is
+ * instrumented by the compiler. Falls back from inline to outline checks,
+ * then to no checks, when the checks would put a jump out of range.
+ *
+ * Return: 0 on success, negative errno on failure.
+ */
+int bpf_kasan_instrument(struct bpf_verifier_env *env)
+{
+	int mode = READ_ONCE(bpf_kasan_mode);
+	struct bpf_kasan_stats stats = {};
+	int ret;
+
+	if (mode == BPF_KASAN_OFF || !env->prog->jit_requested ||
+	    bpf_prog_is_offloaded(env->prog->aux))
+		return 0;
+
+	ret = bpf_kasan_fits(env, mode);
+	if (ret == -ERANGE && mode == BPF_KASAN_INLINE) {
+		verbose(env,
+			"bpf_kasan: inline checks would overflow a jump, using outline checks\n");
+		mode = BPF_KASAN_OUTLINE;
+		ret = bpf_kasan_fits(env, mode);
+	}
+	if (ret == -ERANGE) {
+		verbose(env,
+			"bpf_kasan: checks would overflow a jump, program not instrumented\n");
+		return 0;
+	}
+	if (ret)
+		return ret;
+
+	ret = bpf_kasan_rewrite(env, mode, &stats);
+	if (ret)
+		return ret;
+
+	if (env->log.level & BPF_LOG_STATS)
+		verbose(env,
+			"bpf_kasan: %s, %u accesses instrumented, skipped %s %u %s %u %s %u, %u insns added\n",
+			mode == BPF_KASAN_INLINE ? "inline" : "outline",
+			stats.instrumented,
+			bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK],
+			stats.skipped[BPF_KASAN_SKIP_STACK],
+			bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE],
+			stats.skipped[BPF_KASAN_SKIP_PROBE],
+			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
+			stats.skipped[BPF_KASAN_SKIP_AX], stats.added);
+	return 0;
+}
+
+/**
+ * bpf_kasan_report_prog - describe the BPF instruction behind a KASAN report
+ * @ip: return address of the bpf_kasan_check() call, inside the JITed image
+ * @info: second argument of bpf_kasan_check()
+ *
+ * Printed after the KASAN report: the program, the instruction index as
+ * loaded and, when the program has BTF line info, the source line.
+ */
+void bpf_kasan_report_prog(unsigned long ip, u32 info)
+{
+	u32 idx = info >> BPF_KASAN_INFO_IDX_SHIFT;
+	const char *file, *line;
+	struct bpf_prog *prog;
+	int num;
+
+	rcu_read_lock();
+	prog = bpf_prog_ksym_find(ip);
+	if (!prog) {
+		pr_err("bpf_kasan: access by an unknown BPF program at %pS\n", (void *)ip);
+		goto out;
+	}
+	if (idx == BPF_KASAN_INFO_IDX_MAX)
+		pr_err("bpf_kasan: %s of size %u by BPF program %s, in an instruction generated by the kernel\n",
+		       info & BPF_KASAN_INFO_WRITE ? "write" : "read",
+		       info & BPF_KASAN_INFO_SIZE_MASK, prog->aux->name);
+	else
+		pr_err("bpf_kasan: %s of size %u by BPF program %s, insn %u\n",
+		       info & BPF_KASAN_INFO_WRITE ? "write" : "read",
+		       info & BPF_KASAN_INFO_SIZE_MASK, prog->aux->name, idx);
+	if (!bpf_prog_get_file_line(prog, ip, &file, &line, &num))
+		pr_err("bpf_kasan: at %s:%d: %s\n", file, num, line);
+out:
+	rcu_read_unlock();
+}
+
+static int __init bpf_kasan_setup(char *str)
+{
+	if (!str)
+		return -EINVAL;
+	if (!strcmp(str, "off") || !strcmp(str, "0"))
+		bpf_kasan_mode = BPF_KASAN_OFF;
+	else if (!strcmp(str, "inline") || !strcmp(str, "1"))
+		bpf_kasan_mode = BPF_KASAN_INLINE;
+	else if (!strcmp(str, "outline") || !strcmp(str, "2"))
+		bpf_kasan_mode = BPF_KASAN_OUTLINE;
+	else
+		return -EINVAL;
+	return 0;
+}
+early_param("bpf_kasan", bpf_kasan_setup);
+
+static const struct ctl_table bpf_kasan_sysctl[] = {
+	{
+		.procname	= "bpf_kasan",
+		.data		= &bpf_kasan_mode,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+};
+
+static int __init bpf_kasan_sysctl_init(void)
+{
+	register_sysctl_init("kernel", bpf_kasan_sysctl);
+	return 0;
+}
+late_initcall(bpf_kasan_sysctl_init);
