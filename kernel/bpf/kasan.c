@@ -44,9 +44,10 @@
  * it; it is only live across the access inside a few kernel rewrites (the
  * skb shinfo ctx conversion), which the forward scan in bpf_kasan_ax_live()
  * finds. rT is the destination of a load when it differs from the base
- * (dead before the load), otherwise a register of R0-R5 saved in a frame
- * slot. The slow path saves R0-R5 because liveness is not known on patched
- * code; R6-R9 are callee saved. The frame slots sit below each subprogram's
+ * (dead before the load), otherwise a register that is dead before the
+ * access (bpf_kasan_liveness()), otherwise one of R0-R5 saved in a frame
+ * slot. The slow path saves R0-R5 but rT, whatever their liveness: a
+ * reported access is rare, and R6-R9 are callee saved. The frame slots sit below each subprogram's
  * stack (BPF_KASAN_SLOTS * 8 bytes).
  *
  * Constant blinding runs after this pass and rewrites instructions with an
@@ -150,13 +151,136 @@ static bool bpf_kasan_ax_live(const struct bpf_insn *insn,
 	return false;
 }
 
+#define BPF_KASAN_ALL_REGS	GENMASK(BPF_REG_9, BPF_REG_0)
+#define BPF_KASAN_ARG_REGS	GENMASK(BPF_REG_5, BPF_REG_1)
+#define BPF_KASAN_CALLER_SAVED	GENMASK(BPF_REG_5, BPF_REG_0)
+
+static u16 bpf_kasan_reg(u8 reg)
+{
+	return reg <= BPF_REG_9 ? BIT(reg) : 0;
+}
+
+/* Registers R0-R9 that @insn reads (*use) and writes (*def). */
+static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u16 dst = bpf_kasan_reg(insn->dst_reg), src = bpf_kasan_reg(insn->src_reg);
+
+	*use = 0;
+	*def = 0;
+	switch (class) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		*def = dst;
+		*use = op == BPF_MOV ? 0 : dst;
+		if (BPF_SRC(insn->code) == BPF_X && op != BPF_END && op != BPF_NEG)
+			*use |= src;
+		break;
+	case BPF_LDX:
+		*use = src;
+		*def = dst;
+		break;
+	case BPF_ST:
+		*use = dst;
+		break;
+	case BPF_STX:
+		*use = dst | src;
+		if (BPF_MODE(insn->code) != BPF_ATOMIC && BPF_MODE(insn->code) != BPF_PROBE_ATOMIC)
+			break;
+		if (insn->imm == BPF_LOAD_ACQ) {
+			*use = src;
+			*def = dst;
+		} else if (insn->imm == BPF_CMPXCHG) {
+			*use |= BIT(BPF_REG_0);
+			*def = BIT(BPF_REG_0);
+		} else if (insn->imm & BPF_FETCH) {
+			*def = src;
+		}
+		break;
+	case BPF_LD:
+		if (BPF_MODE(insn->code) == BPF_IMM) {
+			*def = dst;
+		} else {	/* LD_ABS, LD_IND: rewritten by now, be safe */
+			*use = BIT(BPF_REG_6) | src;
+			*def = BPF_KASAN_CALLER_SAVED;
+		}
+		break;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op == BPF_CALL) {
+			*use = BPF_KASAN_ARG_REGS;
+			*def = BPF_KASAN_CALLER_SAVED;
+		} else if (op == BPF_EXIT) {
+			*use = BIT(BPF_REG_0);
+		} else if (op != BPF_JA) {
+			*use = dst | (BPF_SRC(insn->code) == BPF_X ? src : 0);
+		}
+		break;
+	}
+}
+
+/*
+ * Registers live before each instruction of the program as this pass finds
+ * it. insn_aux_data.live_regs_before cannot serve: it describes the program
+ * before the earlier rewrites (removed bpf_fastcall spills, inlined calls
+ * whose aux data says R1-R5 are dead), and inserted instructions have none.
+ * A plain backward dataflow over the current instructions; a call uses
+ * R1-R5 and clobbers R0-R5, exit uses R0, R6-R9 are saved by the JIT.
+ * Returns NULL when the control flow is not known (indirect jumps) or on
+ * allocation failure: then no register counts as dead.
+ */
+static u16 *bpf_kasan_liveness(struct bpf_verifier_env *env)
+{
+	const struct bpf_insn *insns = env->prog->insnsi;
+	int i, t, n = env->prog->len;
+	u16 *live, use, def, out;
+	bool changed;
+
+	for (i = 0; i < n; i++)
+		if (insns[i].code == (BPF_JMP | BPF_JA | BPF_X))
+			return NULL;
+	live = kvcalloc(n + 1, sizeof(*live), GFP_KERNEL_ACCOUNT);
+	if (!live)
+		return NULL;
+	do {
+		changed = false;
+		for (i = n - 1; i >= 0; i--) {
+			const struct bpf_insn *insn = &insns[i];
+			u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+				out = live[min(i + 2, n)];
+			} else if ((class == BPF_JMP || class == BPF_JMP32) &&
+				   op != BPF_CALL && op != BPF_EXIT) {
+				t = i + 1 + (class == BPF_JMP32 && op == BPF_JA ?
+					     insn->imm : insn->off);
+				out = t >= 0 && t <= n ? live[t] : BPF_KASAN_ALL_REGS;
+				if (op != BPF_JA)
+					out |= live[i + 1];
+			} else if (class == BPF_JMP && op == BPF_EXIT) {
+				out = 0;
+			} else {
+				out = live[i + 1];
+			}
+			bpf_kasan_use_def(insn, &use, &def);
+			out = use | (out & ~def);
+			if (out != live[i]) {
+				live[i] = out;
+				changed = true;
+			}
+		}
+	} while (changed);
+	return live;
+}
+
 /*
  * Decide whether the instruction at @idx is instrumented and how. Returns
  * false for instructions that are not memory accesses or that are skipped
- * (counted in @stats when not NULL).
+ * (counted in @stats when not NULL). @live: registers that may be live
+ * before the instruction.
  */
 static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
-				struct bpf_kasan_site *s,
+				u16 live, struct bpf_kasan_site *s,
 				struct bpf_kasan_stats *stats)
 {
 	const struct bpf_insn *insn = &env->prog->insnsi[idx];
@@ -238,13 +362,25 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 		s->scratch = insn->dst_reg;
 		s->spill_scratch = false;
 	} else {
-		avoid = BIT(s->base) | BIT(insn->src_reg) | BIT(insn->dst_reg);
+		avoid = BIT(s->base) | BIT(insn->dst_reg) |
+			(class == BPF_STX ? BIT(insn->src_reg) : 0);
 		if (class == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_CMPXCHG)
 			avoid |= BIT(BPF_REG_0);
-		for (r = BPF_REG_1; avoid & BIT(r); r = (r + 1) % (BPF_REG_5 + 1))
-			;
+		/*
+		 * A dead register needs no saving; prefer R0-R5, which the
+		 * slow path then need not save either.
+		 */
+		s->spill_scratch = false;
+		for (r = BPF_REG_0; r <= BPF_REG_9; r++)
+			if (!((avoid | live) & BIT(r)))
+				break;
+		if (r > BPF_REG_9) {
+			/* None: save one of R0-R5 (at most four are avoided). */
+			for (r = BPF_REG_1; avoid & BIT(r); r = (r + 1) % (BPF_REG_5 + 1))
+				;
+			s->spill_scratch = true;
+		}
 		s->scratch = r;
-		s->spill_scratch = true;
 	}
 
 	/*
@@ -353,7 +489,7 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
  * the program, so that a program that cannot be instrumented in one mode
  * loads in another, or uninstrumented, instead of failing with -ERANGE.
  */
-static int bpf_kasan_fits(struct bpf_verifier_env *env, int mode)
+static int bpf_kasan_fits(struct bpf_verifier_env *env, int mode, const u16 *live)
 {
 	struct bpf_prog *prog = env->prog;
 	struct bpf_kasan_site s;
@@ -366,7 +502,7 @@ static int bpf_kasan_fits(struct bpf_verifier_env *env, int mode)
 	for (i = 0; i < prog->len; i++) {
 		added[i + 1] = added[i];
 		/* Frame and orig do not change the length. */
-		if (bpf_kasan_site_init(env, i, &s, NULL))
+		if (bpf_kasan_site_init(env, i, live ? live[i] : BPF_KASAN_ALL_REGS, &s, NULL))
 			added[i + 1] += bpf_kasan_emit(&s, mode, 0, &prog->insnsi[i],
 						       env->insn_buf) - 1;
 	}
@@ -395,7 +531,7 @@ static int bpf_kasan_fits(struct bpf_verifier_env *env, int mode)
 }
 
 static int bpf_kasan_rewrite(struct bpf_verifier_env *env, int mode,
-			     struct bpf_kasan_stats *stats)
+			     const u16 *live, struct bpf_kasan_stats *stats)
 {
 	struct bpf_subprog_info *subprogs = env->subprog_info;
 	int i, cnt, delta = 0, cur = 0, insn_cnt = env->prog->len;
@@ -405,7 +541,8 @@ static int bpf_kasan_rewrite(struct bpf_verifier_env *env, int mode,
 	bool used = false;
 
 	for (i = 0; i < insn_cnt; i++) {
-		if (bpf_kasan_site_init(env, i + delta, &s, stats)) {
+		if (bpf_kasan_site_init(env, i + delta,
+					live ? live[i] : BPF_KASAN_ALL_REGS, &s, stats)) {
 			cnt = bpf_kasan_emit(&s, mode, frame,
 					     &env->prog->insnsi[i + delta],
 					     env->insn_buf);
@@ -448,30 +585,32 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 {
 	int mode = READ_ONCE(bpf_kasan_mode);
 	struct bpf_kasan_stats stats = {};
+	u16 *live;
 	int ret;
 
 	if (mode == BPF_KASAN_OFF || !env->prog->jit_requested ||
 	    bpf_prog_is_offloaded(env->prog->aux))
 		return 0;
 
-	ret = bpf_kasan_fits(env, mode);
+	/* Indexed by the instruction index at the start of the pass. */
+	live = bpf_kasan_liveness(env);
+	ret = bpf_kasan_fits(env, mode, live);
 	if (ret == -ERANGE && mode == BPF_KASAN_INLINE) {
 		verbose(env,
 			"bpf_kasan: inline checks would overflow a jump, using outline checks\n");
 		mode = BPF_KASAN_OUTLINE;
-		ret = bpf_kasan_fits(env, mode);
+		ret = bpf_kasan_fits(env, mode, live);
 	}
 	if (ret == -ERANGE) {
 		verbose(env,
 			"bpf_kasan: checks would overflow a jump, program not instrumented\n");
-		return 0;
+		ret = 0;
+		goto out;
 	}
+	if (!ret)
+		ret = bpf_kasan_rewrite(env, mode, live, &stats);
 	if (ret)
-		return ret;
-
-	ret = bpf_kasan_rewrite(env, mode, &stats);
-	if (ret)
-		return ret;
+		goto out;
 
 	if (env->log.level & BPF_LOG_STATS)
 		verbose(env,
@@ -484,7 +623,9 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 			stats.skipped[BPF_KASAN_SKIP_PROBE],
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
 			stats.skipped[BPF_KASAN_SKIP_AX], stats.added);
-	return 0;
+out:
+	kvfree(live);
+	return ret;
 }
 
 /**
