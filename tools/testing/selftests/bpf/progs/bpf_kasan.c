@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One program per memory-accessing BPF instruction and size, each doing a
+ * single access at (window of bad memory from bpf_testmod) + off. The test
+ * picks the window and the offset, and checks what KASAN reported. Also the
+ * same accesses to the stack, and PROBE_MEM loads, which must not be
+ * checked.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "../../../include/linux/filter.h"
+#include "bpf_misc.h"
+#include "../test_kmods/bpf_testmod_kasan.h"
+
+extern __u8 *bpf_kfunc_kasan_mem(int kind, const int rdwr_buf_size) __ksym;
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
+
+/* Set by the test before each run. */
+int kind;
+__u32 off;
+/* Address of the window, for the test to compute the expected address. */
+__u64 base;
+
+static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
+{
+	__u8 *p = bpf_kfunc_kasan_mem(kind, BPF_TESTMOD_KASAN_WIN);
+	__u32 o = off & ~(align - 1);
+
+	if (!p)
+		return NULL;
+	base = (unsigned long)p;
+	if (o > BPF_TESTMOD_KASAN_WIN - size)
+		return NULL;
+	return p + o;
+}
+
+/*
+ * Programs kasan_<name>: the access to the window at off (see kasan_ptr).
+ * The asm may clobber r0-r2.
+ */
+#define BPF_KASAN_INSN(name, size, align, code)				\
+SEC("syscall")								\
+int kasan_##name(void *ctx)						\
+{									\
+	__u8 *p = kasan_ptr(size, align);				\
+									\
+	if (!p)								\
+		return 1;						\
+	asm volatile (code : : [p] "r"(p) : "r0", "r1", "r2", "memory"); \
+	return 0;							\
+}
+
+#ifdef CAN_USE_LOAD_ACQ_STORE_REL
+#define BPF_KASAN_INSN_ENC(name, size, align, code, encoding)		\
+SEC("syscall")								\
+int kasan_##name(void *ctx)						\
+{									\
+	__u8 *p = kasan_ptr(size, align);				\
+									\
+	if (!p)								\
+		return 1;						\
+	asm volatile (code : : [p] "r"(p), __imm_insn(insn, encoding)	\
+		      : "r0", "r1", "r2", "memory");			\
+	return 0;							\
+}
+#endif
+
+#include "bpf_kasan_insns.h"
+#undef BPF_KASAN_INSN
+#undef BPF_KASAN_INSN_ENC
+
+/*
+ * Stack accesses are not checked: programs stack_<name> make the access to
+ * the end of a stack buffer.
+ */
+#define STACK_PTR(buf, size, align)					\
+	((__u8 *)(buf) + ((sizeof(buf) - (size)) & ~((align) - 1)))
+
+#define BPF_KASAN_INSN(name, size, align, code)				\
+SEC("syscall")								\
+int stack_##name(void *ctx)						\
+{									\
+	__u64 buf[2] = {};						\
+	__u8 *p = STACK_PTR(buf, size, align);				\
+									\
+	asm volatile (code : : [p] "r"(p) : "r0", "r1", "r2", "memory"); \
+	return 0;							\
+}
+
+#ifdef CAN_USE_LOAD_ACQ_STORE_REL
+#define BPF_KASAN_INSN_ENC(name, size, align, code, encoding)		\
+SEC("syscall")								\
+int stack_##name(void *ctx)						\
+{									\
+	__u64 buf[2] = {};						\
+	__u8 *p = STACK_PTR(buf, size, align);				\
+									\
+	asm volatile (code : : [p] "r"(p), __imm_insn(insn, encoding)	\
+		      : "r0", "r1", "r2", "memory");			\
+	return 0;							\
+}
+#endif
+
+#include "bpf_kasan_insns.h"
+#undef BPF_KASAN_INSN
+#undef BPF_KASAN_INSN_ENC
+
+/* And stack accesses through r10 itself. */
+SEC("syscall")
+int stack_r10(void *ctx)
+{
+	asm volatile ("r1 = 1;"
+		      "*(u64 *)(r10 - 8) = r1;"
+		      "*(u32 *)(r10 - 8) = 2;"
+		      "r1 = *(u64 *)(r10 - 8);"
+		      "r1 = *(s16 *)(r10 - 6);"
+		      "lock *(u64 *)(r10 - 8) += r1;"
+		      "r1 = atomic_fetch_or((u64 *)(r10 - 8), r1);"
+		      ::: "r1", "memory");
+	return 0;
+}
+
+/*
+ * Loads through an untrusted pointer become PROBE_MEM loads, which must not
+ * be checked: read freed memory through one.
+ */
+SEC("syscall")
+int probe_mem(void *ctx)
+{
+	__u8 *p = bpf_kfunc_kasan_mem(BPF_TESTMOD_KASAN_UAF, BPF_TESTMOD_KASAN_WIN);
+	__u8 *q;
+
+	if (!p)
+		return 1;
+	base = (unsigned long)p;
+	q = bpf_rdonly_cast(p, 0);
+	asm volatile ("r1 = *(u8 *)(%[q] + 32);"
+		      "r1 = *(u16 *)(%[q] + 32);"
+		      "r1 = *(u32 *)(%[q] + 32);"
+		      "r1 = *(u64 *)(%[q] + 32);"
+		      "r1 = *(s8 *)(%[q] + 32);"
+		      "r1 = *(s16 *)(%[q] + 32);"
+		      "r1 = *(s32 *)(%[q] + 32);"
+		      : : [q] "r"(q) : "r1", "memory");
+	return 0;
+}
+
+char _license[] SEC("license") = "GPL";

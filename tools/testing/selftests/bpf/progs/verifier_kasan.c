@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shapes of the KASAN checks that the verifier inserts (kernel.bpf_kasan=1,
+ * set by prog_tests/verifier_kasan.c). Accesses go through a global
+ * variable (a map value) so that nothing else is rewritten around them.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "bpf_misc.h"
+
+__u64 g[4];
+
+SEC("tc")
+__description("kasan: 1-byte load, destination as scratch")
+__success __retval(0)
+__xlated("0: r1 = {{.*}}")
+__xlated("2: r0 = 0x{{[0-9a-f]+}}")
+__xlated("4: r12 = r1")
+__xlated("5: r12 += 3")
+__xlated("6: r12 >>= 3")
+__xlated("7: r0 += r12")
+__xlated("8: r0 = *(s8 *)(r0 +0)")
+__xlated("9: if r0 == 0x0 goto pc+17")
+__xlated("10: r12 = r1")
+__xlated("11: r12 += 3")
+__xlated("12: r12 &= 7")
+__xlated("13: if r12 s< r0 goto pc+13")
+__xlated("14: *(u64 *)(r10 -16) = r1")
+__xlated("15: *(u64 *)(r10 -24) = r2")
+__xlated("16: *(u64 *)(r10 -32) = r3")
+__xlated("17: *(u64 *)(r10 -40) = r4")
+__xlated("18: *(u64 *)(r10 -48) = r5")
+__xlated("19: r1 += 3")
+__xlated("20: r2 = 513")
+__xlated("21: call unknown")
+__xlated("22: r1 = *(u64 *)(r10 -16)")
+__xlated("23: r2 = *(u64 *)(r10 -24)")
+__xlated("24: r3 = *(u64 *)(r10 -32)")
+__xlated("25: r4 = *(u64 *)(r10 -40)")
+__xlated("26: r5 = *(u64 *)(r10 -48)")
+__xlated("27: r0 = *(u8 *)(r1 +3)")
+__xlated("28: r0 = 0")
+__xlated("29: exit")
+__naked void ldx_narrow(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = *(u8 *)(r1 + 3);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: 8-byte load may cross a granule: u16 shadow")
+__success __retval(0)
+__xlated("2: r0 = 0x{{[0-9a-f]+}}")
+__xlated("4: r12 = r1")
+__xlated("5: r12 += 8")
+__xlated("6: r12 >>= 3")
+__xlated("7: r0 += r12")
+__xlated("8: r0 = *(u16 *)(r0 +0)")
+__xlated("9: if w0 == 0x0 goto pc+13")
+__xlated("10: *(u64 *)(r10 -16) = r1")
+__xlated("...")
+__xlated("15: r1 += 8")
+__xlated("16: r2 = 520")
+__xlated("17: call unknown")
+__xlated("18: r1 = *(u64 *)(r10 -16)")
+__xlated("...")
+__xlated("23: r0 = *(u64 *)(r1 +8)")
+__xlated("24: r0 = 0")
+__naked void ldx_wide(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = *(u64 *)(r1 + 8);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: load into its base register: a dead register as scratch")
+__success __retval(0)
+__xlated("2: r0 = 0x{{[0-9a-f]+}}")
+__xlated("4: r12 = r1")
+__xlated("5: r12 >>= 3")
+__xlated("6: r0 += r12")
+__xlated("7: r0 = *(u16 *)(r0 +0)")
+__xlated("8: if w0 == 0x0 goto pc+12")
+__xlated("9: *(u64 *)(r10 -16) = r1")
+__xlated("...")
+__xlated("14: r2 = 520")
+__xlated("15: call unknown")
+__xlated("...")
+__xlated("20: r5 = *(u64 *)(r10 -48)")
+__xlated("21: r1 = *(u64 *)(r1 +0)")
+__naked void ldx_dst_is_base(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r1 = *(u64 *)(r1 + 0);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: store, a dead register as scratch")
+__success __retval(0)
+__xlated("3: r0 = 0x{{[0-9a-f]+}}")
+__xlated("5: r12 = r1")
+__xlated("6: r12 += 4")
+__xlated("7: r12 >>= 3")
+__xlated("8: r0 += r12")
+__xlated("9: r0 = *(u16 *)(r0 +0)")
+__xlated("10: if w0 == 0x0 goto pc+13")
+__xlated("11: *(u64 *)(r10 -16) = r1")
+__xlated("...")
+/* size 4, write, insn 3 */
+__xlated("17: r2 = 788")
+__xlated("18: call unknown")
+__xlated("...")
+__xlated("24: *(u32 *)(r1 +4) = r2")
+__naked void stx(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r2 = 1;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: store with every register live: saved scratch")
+__success __retval(42)
+__xlated("11: *(u64 *)(r10 -56) = r3")
+__xlated("12: r3 = 0x{{[0-9a-f]+}}")
+__xlated("...")
+__xlated("18: r3 = *(u16 *)(r3 +0)")
+__xlated("19: if w3 == 0x0 goto pc+13")
+__xlated("20: *(u64 *)(r10 -8) = r0")
+__xlated("21: *(u64 *)(r10 -16) = r1")
+__xlated("22: *(u64 *)(r10 -24) = r2")
+__xlated("23: *(u64 *)(r10 -40) = r4")
+__xlated("...")
+__xlated("33: r3 = *(u64 *)(r10 -56)")
+__xlated("34: *(u32 *)(r1 +4) = r2")
+__naked void stx_all_live(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r2 = 1;						\
+	r0 = 0;						\
+	r3 = 3;						\
+	r4 = 4;						\
+	r5 = 5;						\
+	r6 = 6;						\
+	r7 = 7;						\
+	r8 = 8;						\
+	r9 = 9;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	r0 += r3;					\
+	r0 += r4;					\
+	r0 += r5;					\
+	r0 += r6;					\
+	r0 += r7;					\
+	r0 += r8;					\
+	r0 += r9;					\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: cmpxchg, scratch avoids r0")
+__success __retval(0)
+__xlated("4: r3 = 0x{{[0-9a-f]+}}")
+__xlated("...")
+__xlated("9: r3 = *(u16 *)(r3 +0)")
+__xlated("...")
+__xlated("16: r2 = 1048")
+__xlated("...")
+__xlated("23: r0 = atomic64_cmpxchg((u64 *)(r1 +0), r0, r2)")
+__naked void cmpxchg(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = 0;						\
+	r2 = 1;						\
+	r0 = cmpxchg_64(r1 + 0, r0, r2);		\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: stack accesses are not checked")
+__success __retval(0)
+__xlated("0: r1 = 0")
+__xlated("1: *(u64 *)(r10 -8) = r1")
+__xlated("2: r2 = r10")
+__xlated("3: r2 += -8")
+__xlated("4: r0 = *(u64 *)(r2 +0)")
+__xlated("5: exit")
+__naked void stack(void)
+{
+	asm volatile ("					\
+	r1 = 0;						\
+	*(u64 *)(r10 - 8) = r1;				\
+	r2 = r10;					\
+	r2 += -8;					\
+	r0 = *(u64 *)(r2 + 0);				\
+	exit;						\
+"	::: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: AX live across a ctx-converted load is saved")
+__success __retval(0)
+/* skb->end into AX: checked with a dead scratch register, never AX */
+__xlated("0: r0 = 0x{{[0-9a-f]+}}")
+__xlated("...")
+__xlated("25: r12 = *(u32 *)(r1 +{{[0-9]+}})")
+/* skb->head: AX holds skb->end across the check */
+__xlated("26: *(u64 *)(r10 -64) = r12")
+__xlated("...")
+/* kernel-generated load: instruction index 0x7fffff, size 8 */
+__xlated("45: r2 = 2147483400")
+__xlated("...")
+__xlated("52: r12 = *(u64 *)(r10 -64)")
+__xlated("53: r0 = *(u64 *)(r1 +{{[0-9]+}})")
+__xlated("54: r0 += r12")
+/* the field load, into its own base r0: r1 is dead there */
+__xlated("55: r1 = 0x{{[0-9a-f]+}}")
+__naked void ax_live(void)
+{
+	asm volatile ("					\
+	r0 = *(u32 *)(r1 + %[gso_segs]);		\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_const(gso_segs, offsetof(struct __sk_buff, gso_segs))
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: verifier log counts instrumented and skipped accesses")
+__success __log_level(4)
+__msg("bpf_kasan: inline, 2 accesses instrumented, skipped stack 2 probe 0 ax 0, 44 insns added")
+__naked void stats(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = *(u64 *)(r1 + 0);				\
+	*(u64 *)(r10 - 8) = r0;				\
+	r2 = r10;					\
+	r0 = *(u64 *)(r2 - 8);				\
+	*(u8 *)(r1 + 1) = 1;				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+static __noinline int kasan_sub(int i)
+{
+	if (i < 0 || i >= 4)
+		return -1;
+	return g[i] + 1;
+}
+
+SEC("tc")
+__description("kasan: checks in a subprogram")
+__success __retval(8)
+int subprog(void *ctx)
+{
+	g[1] = 7;
+	return kasan_sub(1);
+}
+
+static int loop_cb(__u32 idx, void *ctx)
+{
+	g[idx & 3] += idx;
+	return 0;
+}
+
+SEC("tc")
+__description("kasan: checks in an inlined bpf_loop callback")
+__success __retval(6)
+int loop(void *ctx)
+{
+	__builtin_memset(g, 0, sizeof(g));
+	bpf_loop(4, loop_cb, NULL, 0);
+	return g[0] + g[1] + g[2] + g[3];
+}
+
+SEC("tc")
+__description("kasan: 512-byte stack, check slots below it")
+__success __retval(42)
+__naked void stack_512(void)
+{
+	asm volatile ("					\
+	r1 = 42;					\
+	*(u64 *)(r10 - 512) = r1;			\
+	r2 = %[g] ll;					\
+	*(u64 *)(r2 + 0) = r1;				\
+	r1 = 0;						\
+	r1 = *(u64 *)(r2 + 0);				\
+	r0 = *(u64 *)(r10 - 512);			\
+	if r0 != r1 goto l0_%=;				\
+	exit;						\
+l0_%=:	r0 = 1;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: BPF_F_TEST_RND_HI32 around the u16 shadow load")
+__success __retval(5) __flag(BPF_F_TEST_RND_HI32)
+__naked void rnd_hi32(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	w2 = 5;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	w0 = *(u32 *)(r1 + 4);				\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+char _license[] SEC("license") = "GPL";
