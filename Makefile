@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+# bpf-kasan driver. Everything is built in $(BPF_KASAN_CACHE) (default
+# /var/tmp/bpf-kasan), outside the checkout; see README.md.
+#
+#   make demo      boot, load a buggy BPF program, show the KASAN report
+#                  and the instrumented (xlated) program
+#   make check     build what changed, run the test suite in QEMU
+#   make patches   write the series (git format-patch) to $(CACHE)/out/patches
+#   make series-check   prove every step of the series applies and builds
+
+SHELL := /bin/bash
+ARCH ?= x86_64
+export ARCH
+
+.PHONY: all setup tree kernel selftests check demo patches series-check vm
+
+all: selftests
+
+setup:
+	@scripts/setup
+
+tree: setup
+	@scripts/assemble
+
+kernel: tree
+	@scripts/build-kernel
+
+selftests: kernel
+	@scripts/build-selftests
+
+check:
+	@scripts/check
+
+demo:
+	@scripts/demo
+
+patches:
+	@scripts/mkpatches
+
+series-check:
+	@scripts/check-series
+
+# Interactive use: make vm CMD='./test_progs -t verifier_and'
+vm:
+	@scripts/vm-run -- $(CMD)
