@@ -7,12 +7,13 @@
 #   make check     build what changed, run the test suite in QEMU
 #   make patches   write the series (git format-patch) to $(CACHE)/out/patches
 #   make series-check   prove every step of the series applies and builds
+#   make regress   upstream selftests with kernel.bpf_kasan off/inline/outline
 
 SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: all setup tree kernel selftests check demo patches series-check vm
+.PHONY: all setup tree kernel selftests check demo patches series-check regress vm
 
 all: selftests
 
@@ -39,6 +40,9 @@ patches:
 
 series-check:
 	@scripts/check-series
+
+regress:
+	@scripts/regress
 
 # Interactive use: make vm CMD='./test_progs -t verifier_and'
 vm:

@@ -557,9 +557,12 @@ static int bpf_kasan_rewrite(struct bpf_verifier_env *env, int mode,
 		}
 
 		if (subprogs[cur + 1].start == i + delta + 1) {
-			if (used)
-				subprogs[cur].stack_depth =
-					frame + BPF_KASAN_SLOTS * BPF_REG_SIZE;
+			if (used) {
+				/* The verifier log keeps showing the program's own depth. */
+				subprogs[cur].kasan_stack = frame - subprogs[cur].stack_depth +
+							    BPF_KASAN_SLOTS * BPF_REG_SIZE;
+				subprogs[cur].stack_depth += subprogs[cur].kasan_stack;
+			}
 			cur++;
 			frame = round_up(subprogs[cur].stack_depth, BPF_REG_SIZE);
 			used = false;

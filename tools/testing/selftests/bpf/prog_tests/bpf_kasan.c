@@ -17,6 +17,7 @@
 
 #define BPF_KASAN_SYSCTL	"/proc/sys/kernel/bpf_kasan"
 #define BPF_JIT_SYSCTL		"/proc/sys/net/core/bpf_jit_enable"
+#define BPF_HARDEN_SYSCTL	"/proc/sys/net/core/bpf_jit_harden"
 
 /* progs/bpf_kasan_diff.c: the poisoned part of the map value. */
 #define DIFF_BAD_OFF		16
@@ -533,6 +534,22 @@ unpoison:
 	ASSERT_OK(obs->data->unpoison_ret, "unpoison_ret");
 }
 
+/*
+ * Constant blinding runs after the checks are inserted and rewrites every
+ * instruction with an immediate into a sequence through AX: the checks
+ * must keep AX out of its way.
+ */
+static void run_blinded(struct bpf_kasan_observe *obs)
+{
+	int saved_harden;
+
+	if (!ASSERT_OK(read_int(BPF_HARDEN_SYSCTL, &saved_harden), "read net.core.bpf_jit_harden"))
+		return;
+	if (ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, 2), "set net.core.bpf_jit_harden"))
+		run_matrix(obs, 1);
+	ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, saved_harden), "restore net.core.bpf_jit_harden");
+}
+
 void test_bpf_kasan(void)
 {
 	struct bpf_kasan_observe *obs;
@@ -559,6 +576,8 @@ void test_bpf_kasan(void)
 		run_matrix(obs, 1);
 	if (test__start_subtest("outline"))
 		run_matrix(obs, 2);
+	if (test__start_subtest("inline_blinded"))
+		run_blinded(obs);
 	if (test__start_subtest("off"))
 		run_off(obs);
 	if (test__start_subtest("nmi_inline"))
