@@ -14,15 +14,16 @@
  *	[*(u64 *)(r10 + S_AX) = AX]	only when AX is live across the access
  *	rT = KASAN_SHADOW_OFFSET ll
  *	AX = base
- *	[AX += off]
+ *	[AX += off]			unless the offset fits the load below
  *	AX >>= 3
- *	rT += AX			rT = shadow address of the first byte
- *	rT = *(s8 *)(rT + 0)		narrow access: one granule
- *	if rT == 0 goto ok
- *	AX = base			partial granule: bad if
- *	AX += off + size - 1		(last byte & 7) >= shadow
- *	AX &= 7				(a negative shadow is always bad)
- *	if AX s< rT goto ok
+ *	rT += AX			rT = shadow address of the base
+ *	rT = *(s8 *)(rT + G)		narrow access: one granule; G is the
+ *	if rT == 0 goto ok		granule of base + off from the base's
+ *	[if rT s> L goto ok]		L = (last byte & 7), if known and < 7, or:
+ *	  AX = base			  partial granule: bad if
+ *	  AX += off + size - 1		  (last byte & 7) >= shadow
+ *	  AX &= 7			  (a negative shadow is always bad)
+ *	  if AX s< rT goto ok
  *   slow:
  *	*(u64 *)(r10 + S_Rn) = Rn	for R0-R5 but rT
  *	r1 = base
@@ -35,20 +36,31 @@
  *	[rT = *(u64 *)(r10 + S_T)]
  *	original access
  *
- * An access that may cross a granule (size > 1, not known to be aligned)
- * loads the two shadow bytes of the granules it can touch as one u16 and
- * takes the slow path whenever it is not zero; bpf_kasan_check() then does
- * the exact check. The outline mode is the slow path alone.
+ * The fast path of a load with a free scratch register is 7 instructions
+ * (LD_IMM64 counts two) when the offset folds into the shadow load: a
+ * multiple of 8, or any offset into a map value, whose alignment the
+ * verifier tracks (insn_aux_data.kasan_start); 8 otherwise. A saved rT adds
+ * two. An access that may cross a granule (size > 1, not known to stay in
+ * one) loads the two shadow bytes of the granules it can touch as one u16
+ * (as two bytes, or-ed, where unaligned loads are not efficient: the u16
+ * is misaligned for odd granules) and takes the slow path whenever it is
+ * not zero; bpf_kasan_check() then does the exact check. The outline mode
+ * is the slow path alone.
  *
  * Registers: AX is free for rewrites between instructions that do not use
  * it; it is only live across the access inside a few kernel rewrites (the
- * skb shinfo ctx conversion), which the forward scan in bpf_kasan_ax_live()
- * finds. rT is the destination of a load when it differs from the base
- * (dead before the load), otherwise a register that is dead before the
- * access (bpf_kasan_liveness()), otherwise one of R0-R5 saved in a frame
+ * skb shinfo ctx conversion), which bpf_kasan_ax_liveness() finds. No JIT
+ * keeps anything in AX across a BPF instruction, and some use it inside one
+ * (arm64's LL/SC atomics): the check is done with AX before the access
+ * starts. rT is the destination of a load when it differs from
+ * the base (dead before the load), otherwise a register that is dead before
+ * the access (bpf_kasan_liveness()), otherwise one of R0-R5 saved in a frame
  * slot. The slow path saves R0-R5 but rT, whatever their liveness: a
- * reported access is rare, and R6-R9 are callee saved. The frame slots sit below each subprogram's
- * stack (BPF_KASAN_SLOTS * 8 bytes).
+ * reported access is rare, and R6-R9 are callee saved. The frame slots sit
+ * below each subprogram's stack (BPF_KASAN_SLOTS * 8 bytes).
+ *
+ * The program is rewritten in one pass (bpf_patch_insns()), in time linear
+ * in its length.
  *
  * Constant blinding runs after this pass and rewrites instructions with an
  * immediate into sequences through AX, unless they use AX: so AX is never
@@ -67,6 +79,9 @@
 #define verbose(env, fmt, args...) bpf_verifier_log_write(env, fmt, ##args)
 
 static int bpf_kasan_mode __read_mostly = BPF_KASAN_INLINE;
+
+/* Bytes per shadow byte (generic KASAN), an int for offset arithmetic. */
+enum { BPF_KASAN_GRANULE = 1 << KASAN_SHADOW_SCALE_SHIFT };
 
 /* Frame slots below the subprogram's stack, in units of BPF_REG_SIZE. */
 enum {
@@ -104,7 +119,10 @@ struct bpf_kasan_site {
 	bool narrow;		/* cannot cross a granule */
 	bool spill_scratch;	/* rT may be live: save and restore it */
 	bool ax_live;		/* AX is live across the access */
+	bool add_off;		/* shadow address needs base + off */
+	s8 last;		/* (last byte & 7) when known, else -1 */
 	s16 off;
+	s16 shadow_off;		/* offset of the shadow load */
 	u32 info;		/* second argument of bpf_kasan_check() */
 };
 
@@ -129,26 +147,29 @@ static bool bpf_kasan_insn_uses_ax(const struct bpf_insn *insn, bool *def)
 }
 
 /*
- * Is AX live across the access at @insn? Kernel rewrites keep AX values in
- * straight-line code, so scan forward to the first use or definition, and
- * stop at anything that leaves the basic block.
+ * Where is AX live before an instruction? Kernel rewrites keep AX values in
+ * straight-line code, so AX is live before instruction i if, scanning
+ * forward from i without leaving the basic block, the first instruction
+ * that uses AX reads it. Computed backward for all instructions at once
+ * into @live: a forward scan per access would be quadratic in straight-line
+ * code.
  */
-static bool bpf_kasan_ax_live(const struct bpf_insn *insn,
-			      const struct bpf_insn *end)
+static void bpf_kasan_ax_liveness(struct bpf_verifier_env *env, unsigned long *live)
 {
-	bool def;
+	const struct bpf_insn *insns = env->prog->insnsi;
+	bool def, cur = false;
+	int i;
 
-	if (bpf_kasan_insn_uses_ax(insn, &def))
-		return !def;
-	for (insn++; insn < end; insn++) {
-		u8 class = BPF_CLASS(insn->code);
+	for (i = env->prog->len - 1; i >= 0; i--) {
+		u8 class = BPF_CLASS(insns[i].code);
 
-		if (bpf_kasan_insn_uses_ax(insn, &def))
-			return !def;
-		if (class == BPF_JMP || class == BPF_JMP32)
-			return false;
+		if (bpf_kasan_insn_uses_ax(&insns[i], &def))
+			cur = !def;
+		else if (class == BPF_JMP || class == BPF_JMP32)
+			cur = false;
+		if (cur)
+			__set_bit(i, live);
 	}
-	return false;
 }
 
 #define BPF_KASAN_ALL_REGS	GENMASK(BPF_REG_9, BPF_REG_0)
@@ -274,13 +295,55 @@ static u16 *bpf_kasan_liveness(struct bpf_verifier_env *env)
 }
 
 /*
+ * Where the access of @s falls in its 8-byte granule, which decides the
+ * shape of the check:
+ *
+ * - The verifier knows (base + off) & 7 (map values): the shadow byte is
+ *   at shadow(base) + ((base & 7) + off) / 8, exactly, so the offset goes
+ *   into the shadow load; an access that stays in its granule needs one
+ *   byte of shadow and its partial-granule check is a compare with a
+ *   constant.
+ * - Otherwise an offset that is a multiple of 8 still goes into the load:
+ *   (base + 8k) >> 3 == (base >> 3) + k for any base. Other offsets are
+ *   added to the base first.
+ *
+ * An access cannot cross a granule if it is one byte, if the verifier
+ * knows it stays in one, or if the kernel generated it (ctx conversion,
+ * inlined helper: no verifier pointer type, or the ctx type the conversion
+ * left on its last instruction) at a naturally aligned offset of a kernel
+ * object.
+ */
+static void bpf_kasan_site_granule(const struct bpf_insn_aux_data *aux,
+				   struct bpf_kasan_site *s)
+{
+	bool kernel = aux->ptr_type == NOT_INIT ||
+		      base_type(aux->ptr_type) == PTR_TO_CTX;
+	int start, base;
+
+	s->last = -1;
+	if (!kernel && aux->kasan_start && aux->kasan_start != INSN_KASAN_START_UNKNOWN) {
+		start = aux->kasan_start - 1;
+		base = (start - s->off) & (BPF_KASAN_GRANULE - 1);
+		s->narrow = start + s->size <= BPF_KASAN_GRANULE;
+		if (s->narrow)
+			s->last = start + s->size - 1;
+		s->shadow_off = (base + s->off) >> KASAN_SHADOW_SCALE_SHIFT;
+		s->add_off = false;
+		return;
+	}
+	s->narrow = s->size == 1 || (kernel && !(s->off & (s->size - 1)));
+	s->add_off = s->off & (BPF_KASAN_GRANULE - 1);
+	s->shadow_off = s->add_off ? 0 : s->off >> KASAN_SHADOW_SCALE_SHIFT;
+}
+
+/*
  * Decide whether the instruction at @idx is instrumented and how. Returns
  * false for instructions that are not memory accesses or that are skipped
  * (counted in @stats when not NULL). @live: registers that may be live
  * before the instruction.
  */
 static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
-				u16 live, struct bpf_kasan_site *s,
+				u16 live, bool ax_live, struct bpf_kasan_site *s,
 				struct bpf_kasan_stats *stats)
 {
 	const struct bpf_insn *insn = &env->prog->insnsi[idx];
@@ -345,17 +408,8 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 	s->size = bpf_size_to_bytes(BPF_SIZE(insn->code));
 	s->off = insn->off;
 	s->write = !load;
-	/*
-	 * An access cannot cross a granule if it is one byte, or if the
-	 * kernel generated it (ctx conversion, inlined helper: no verifier
-	 * pointer type, or the ctx type the conversion left on its last
-	 * instruction) at a naturally aligned offset of a kernel object.
-	 */
-	s->narrow = s->size == 1 ||
-		    ((aux->ptr_type == NOT_INIT ||
-		      base_type(aux->ptr_type) == PTR_TO_CTX) &&
-		     !(insn->off & (s->size - 1)));
-	s->ax_live = bpf_kasan_ax_live(insn, end);
+	bpf_kasan_site_granule(aux, s);
+	s->ax_live = ax_live;
 
 	if (load && insn->dst_reg != s->base && insn->dst_reg != BPF_REG_AX) {
 		/* The destination is dead until the load writes it. */
@@ -428,27 +482,50 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 		*p++ = ld_shadow[0];
 		*p++ = ld_shadow[1];
 		*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
-		if (s->off)
+		if (s->add_off)
 			*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, s->off);
 		*p++ = BPF_ALU64_IMM(BPF_RSH, BPF_REG_AX, KASAN_SHADOW_SCALE_SHIFT);
 		*p++ = BPF_ALU64_REG(BPF_ADD, s->scratch, BPF_REG_AX);
 		if (s->narrow) {
-			*p++ = BPF_LDX_MEMSX(BPF_B, s->scratch, s->scratch, 0);
+			*p++ = BPF_LDX_MEMSX(BPF_B, s->scratch, s->scratch, s->shadow_off);
 			to_ok[0] = p;
 			*p++ = BPF_JMP_IMM(BPF_JEQ, s->scratch, 0, 0);
-			*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
-			if (s->off + s->size - 1)
-				*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX,
-						     s->off + s->size - 1);
-			*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX,
-					      (1 << KASAN_SHADOW_SCALE_SHIFT) - 1);
-			to_ok[1] = p;
-			*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->scratch, 0);
+			if (s->last < 0) {
+				*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
+				if (s->off + s->size - 1)
+					*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX,
+							     s->off + s->size - 1);
+				*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX,
+						      BPF_KASAN_GRANULE - 1);
+				to_ok[1] = p;
+				*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->scratch, 0);
+			} else if (s->last < BPF_KASAN_GRANULE - 1) {
+				/* Ending on the last byte, it is always bad. */
+				to_ok[1] = p;
+				*p++ = BPF_JMP_IMM(BPF_JSGT, s->scratch, s->last, 0);
+			}
 		} else {
-			/* 32-bit compare: immune to BPF_F_TEST_RND_HI32. */
-			*p++ = BPF_LDX_MEM(BPF_H, s->scratch, s->scratch, 0);
-			to_ok[0] = p;
-			*p++ = BPF_JMP32_IMM(BPF_JEQ, s->scratch, 0, 0);
+			if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
+				*p++ = BPF_LDX_MEM(BPF_H, s->scratch, s->scratch,
+						   s->shadow_off);
+				/* 32-bit compare: immune to BPF_F_TEST_RND_HI32. */
+				to_ok[0] = p;
+				*p++ = BPF_JMP32_IMM(BPF_JEQ, s->scratch, 0, 0);
+			} else {
+				/*
+				 * The u16 would be misaligned for every odd
+				 * granule: a trap to emulate it (riscv64).
+				 * Sign-extending loads are 64-bit definitions:
+				 * no zero extension gets inserted after them.
+				 */
+				*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch,
+						     s->shadow_off);
+				*p++ = BPF_LDX_MEMSX(BPF_B, s->scratch, s->scratch,
+						     s->shadow_off + 1);
+				*p++ = BPF_ALU64_REG(BPF_OR, s->scratch, BPF_REG_AX);
+				to_ok[0] = p;
+				*p++ = BPF_JMP_IMM(BPF_JEQ, s->scratch, 0, 0);
+			}
 		}
 	}
 
@@ -483,92 +560,58 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 	return p - buf;
 }
 
-/*
- * Would the program, instrumented in @mode, still have all its 16-bit jump
- * offsets in range? Computed from the exact patch lengths, before touching
- * the program, so that a program that cannot be instrumented in one mode
- * loads in another, or uninstrumented, instead of failing with -ERANGE.
- */
-static int bpf_kasan_fits(struct bpf_verifier_env *env, int mode, const u16 *live)
+/* State of one rewrite attempt, passed to bpf_kasan_patch(). */
+struct bpf_kasan_rewrite {
+	int mode;
+	const u16 *live;	/* see bpf_kasan_liveness(), may be NULL */
+	const unsigned long *ax_live;	/* see bpf_kasan_ax_liveness() */
+	u32 subprog;		/* subprogram of the current instruction */
+	struct bpf_kasan_stats stats;
+	DECLARE_BITMAP(used, BPF_MAX_SUBPROGS);	/* subprograms that use slots */
+};
+
+/* bpf_patch_insns() callback: the check and the access, or 0 to keep it. */
+static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
+			   struct bpf_insn *buf, void *ctx)
 {
-	struct bpf_prog *prog = env->prog;
+	struct bpf_kasan_rewrite *rw = ctx;
+	struct bpf_subprog_info *si = env->subprog_info;
 	struct bpf_kasan_site s;
-	u32 *added;
-	int i, t, off, ret = 0;
+	int cnt;
 
-	added = kvcalloc(prog->len + 1, sizeof(*added), GFP_KERNEL_ACCOUNT);
-	if (!added)
-		return -ENOMEM;
-	for (i = 0; i < prog->len; i++) {
-		added[i + 1] = added[i];
-		/* Frame and orig do not change the length. */
-		if (bpf_kasan_site_init(env, i, live ? live[i] : BPF_KASAN_ALL_REGS, &s, NULL))
-			added[i + 1] += bpf_kasan_emit(&s, mode, 0, &prog->insnsi[i],
-						       env->insn_buf) - 1;
-	}
-	for (i = 0; i < prog->len; i++) {
-		const struct bpf_insn *insn = &prog->insnsi[i];
-		u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-
-		if (class != BPF_JMP && class != BPF_JMP32)
-			continue;
-		if (op == BPF_CALL || op == BPF_EXIT ||
-		    (class == BPF_JMP32 && op == BPF_JA) ||
-		    (op == BPF_JA && BPF_SRC(insn->code) == BPF_X))
-			continue;
-		t = i + insn->off + 1;
-		if (t < 0 || t > prog->len)
-			continue;
-		/* Jumps land on the first instruction of a patch. */
-		off = (t + added[t]) - (i + added[i]) - 1;
-		if (off < S16_MIN || off > S16_MAX) {
-			ret = -ERANGE;
-			break;
-		}
-	}
-	kvfree(added);
-	return ret;
+	while (si[rw->subprog + 1].start <= idx)
+		rw->subprog++;
+	if (!bpf_kasan_site_init(env, idx, rw->live ? rw->live[idx] : BPF_KASAN_ALL_REGS,
+				 test_bit(idx, rw->ax_live), &s, &rw->stats))
+		return 0;
+	cnt = bpf_kasan_emit(&s, rw->mode,
+			     round_up(si[rw->subprog].stack_depth, BPF_REG_SIZE),
+			     &env->prog->insnsi[idx], buf);
+	rw->stats.added += cnt - 1;
+	__set_bit(rw->subprog, rw->used);
+	return cnt;
 }
 
-static int bpf_kasan_rewrite(struct bpf_verifier_env *env, int mode,
-			     const u16 *live, struct bpf_kasan_stats *stats)
+/*
+ * Instrument the program in one pass (bpf_patch_insns()): linear in its
+ * length. On -ERANGE (a jump would go out of range) the program is left
+ * as it was.
+ */
+static int bpf_kasan_rewrite(struct bpf_verifier_env *env, struct bpf_kasan_rewrite *rw)
 {
-	struct bpf_subprog_info *subprogs = env->subprog_info;
-	int i, cnt, delta = 0, cur = 0, insn_cnt = env->prog->len;
-	u16 frame = round_up(subprogs[0].stack_depth, BPF_REG_SIZE);
-	struct bpf_kasan_site s;
-	struct bpf_prog *new_prog;
-	bool used = false;
+	struct bpf_subprog_info *si = env->subprog_info;
+	int i, ret;
 
-	for (i = 0; i < insn_cnt; i++) {
-		if (bpf_kasan_site_init(env, i + delta,
-					live ? live[i] : BPF_KASAN_ALL_REGS, &s, stats)) {
-			cnt = bpf_kasan_emit(&s, mode, frame,
-					     &env->prog->insnsi[i + delta],
-					     env->insn_buf);
-			/* The access stays last: it keeps its aux data and line info. */
-			new_prog = bpf_patch_insn_data(env, i + delta, env->insn_buf, cnt);
-			if (!new_prog)
-				return -ENOMEM;
-			env->prog = new_prog;
-			delta += cnt - 1;
-			stats->added += cnt - 1;
-			used = true;
-		}
-
-		if (subprogs[cur + 1].start == i + delta + 1) {
-			if (used) {
-				/* The verifier log keeps showing the program's own depth. */
-				subprogs[cur].kasan_stack = frame - subprogs[cur].stack_depth +
-							    BPF_KASAN_SLOTS * BPF_REG_SIZE;
-				subprogs[cur].stack_depth += subprogs[cur].kasan_stack;
-			}
-			cur++;
-			frame = round_up(subprogs[cur].stack_depth, BPF_REG_SIZE);
-			used = false;
-		}
+	ret = bpf_patch_insns(env, bpf_kasan_patch, rw);
+	if (ret)
+		return ret;
+	for_each_set_bit(i, rw->used, env->subprog_cnt) {
+		/* The slots go below the frame; the log keeps the program's own depth. */
+		si[i].kasan_stack = round_up(si[i].stack_depth, BPF_REG_SIZE) -
+				    si[i].stack_depth + BPF_KASAN_SLOTS * BPF_REG_SIZE;
+		si[i].stack_depth += si[i].kasan_stack;
 	}
-	env->prog->aux->stack_depth = subprogs[0].stack_depth;
+	env->prog->aux->stack_depth = si[0].stack_depth;
 	return 0;
 }
 
@@ -587,22 +630,37 @@ static int bpf_kasan_rewrite(struct bpf_verifier_env *env, int mode,
 int bpf_kasan_instrument(struct bpf_verifier_env *env)
 {
 	int mode = READ_ONCE(bpf_kasan_mode);
-	struct bpf_kasan_stats stats = {};
-	u16 *live;
+	struct bpf_kasan_rewrite *rw;
+	unsigned long *ax_live;
+	u16 *live = NULL;
 	int ret;
 
 	if (mode == BPF_KASAN_OFF || !env->prog->jit_requested ||
 	    bpf_prog_is_offloaded(env->prog->aux))
 		return 0;
 
+	rw = kzalloc_obj(*rw, GFP_KERNEL_ACCOUNT);
+	ax_live = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
+	if (!rw || !ax_live) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	/* Indexed by the instruction index at the start of the pass. */
 	live = bpf_kasan_liveness(env);
-	ret = bpf_kasan_fits(env, mode, live);
+	bpf_kasan_ax_liveness(env, ax_live);
+	rw->mode = mode;
+	rw->live = live;
+	rw->ax_live = ax_live;
+	ret = bpf_kasan_rewrite(env, rw);
 	if (ret == -ERANGE && mode == BPF_KASAN_INLINE) {
 		verbose(env,
 			"bpf_kasan: inline checks would overflow a jump, using outline checks\n");
+		memset(rw, 0, sizeof(*rw));
 		mode = BPF_KASAN_OUTLINE;
-		ret = bpf_kasan_fits(env, mode, live);
+		rw->mode = mode;
+		rw->live = live;
+		rw->ax_live = ax_live;
+		ret = bpf_kasan_rewrite(env, rw);
 	}
 	if (ret == -ERANGE) {
 		verbose(env,
@@ -610,8 +668,6 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 		ret = 0;
 		goto out;
 	}
-	if (!ret)
-		ret = bpf_kasan_rewrite(env, mode, live, &stats);
 	if (ret)
 		goto out;
 
@@ -619,15 +675,17 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 		verbose(env,
 			"bpf_kasan: %s, %u accesses instrumented, skipped %s %u %s %u %s %u, %u insns added\n",
 			mode == BPF_KASAN_INLINE ? "inline" : "outline",
-			stats.instrumented,
+			rw->stats.instrumented,
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK],
-			stats.skipped[BPF_KASAN_SKIP_STACK],
+			rw->stats.skipped[BPF_KASAN_SKIP_STACK],
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE],
-			stats.skipped[BPF_KASAN_SKIP_PROBE],
+			rw->stats.skipped[BPF_KASAN_SKIP_PROBE],
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
-			stats.skipped[BPF_KASAN_SKIP_AX], stats.added);
+			rw->stats.skipped[BPF_KASAN_SKIP_AX], rw->stats.added);
 out:
+	bitmap_free(ax_live);
 	kvfree(live);
+	kfree(rw);
 	return ret;
 }
 

@@ -10,6 +10,16 @@
 #include <bpf/bpf_helpers.h>
 #include "../../../include/linux/filter.h"
 #include "bpf_misc.h"
+
+/*
+ * Where unaligned accesses are not efficient (riscv64), the verifier
+ * rejects them: every access is then aligned to its size.
+ */
+#ifdef __TARGET_ARCH_riscv
+#define KASAN_ALIGN(size, align)	(size)
+#else
+#define KASAN_ALIGN(size, align)	(align)
+#endif
 #include "../test_kmods/bpf_testmod_kasan.h"
 
 extern __u8 *bpf_kfunc_kasan_mem(int kind, const int rdwr_buf_size) __ksym;
@@ -42,7 +52,7 @@ static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
 SEC("syscall")								\
 int kasan_##name(void *ctx)						\
 {									\
-	__u8 *p = kasan_ptr(size, align);				\
+	__u8 *p = kasan_ptr(size, KASAN_ALIGN(size, align));	\
 									\
 	if (!p)								\
 		return 1;						\
@@ -55,7 +65,7 @@ int kasan_##name(void *ctx)						\
 SEC("syscall")								\
 int kasan_##name(void *ctx)						\
 {									\
-	__u8 *p = kasan_ptr(size, align);				\
+	__u8 *p = kasan_ptr(size, KASAN_ALIGN(size, align));	\
 									\
 	if (!p)								\
 		return 1;						\

@@ -10,6 +10,16 @@
 #include "../../../include/linux/filter.h"
 #include "bpf_misc.h"
 
+/*
+ * Where unaligned accesses are not efficient (riscv64), the verifier
+ * rejects them: every access is then aligned to its size.
+ */
+#ifdef __TARGET_ARCH_riscv
+#define KASAN_ALIGN(size, align)	(size)
+#else
+#define KASAN_ALIGN(size, align)	(align)
+#endif
+
 #define DIFF_BAD_OFF	16
 
 struct bpf_kasan_diff_val {
@@ -48,7 +58,7 @@ static __always_inline __u8 *diff_ptr(__u32 size, __u32 align)
 SEC("syscall")								\
 int diff_##name(void *ctx)						\
 {									\
-	__u8 *p = diff_ptr(size, align);				\
+	__u8 *p = diff_ptr(size, KASAN_ALIGN(size, align));	\
 									\
 	if (!p)								\
 		return 1;						\
@@ -61,7 +71,7 @@ int diff_##name(void *ctx)						\
 SEC("syscall")								\
 int diff_##name(void *ctx)						\
 {									\
-	__u8 *p = diff_ptr(size, align);				\
+	__u8 *p = diff_ptr(size, KASAN_ALIGN(size, align));	\
 									\
 	if (!p)								\
 		return 1;						\

@@ -10,42 +10,45 @@
 
 __u64 g[4];
 
+/*
+ * Map values start 8-byte aligned and the verifier tracks the offset of a
+ * map value pointer: the check knows where in its granule each access
+ * starts (insn_aux_data.kasan_start), folds the offset into the shadow
+ * load, and compares a partial granule with a constant.
+ */
 SEC("tc")
-__description("kasan: 1-byte load, destination as scratch")
+__description("kasan: map value, 8-byte load: 7-instruction fast path")
 __success __bpf_kasan_aware __retval(0)
 __xlated("0: r1 = {{.*}}")
 __xlated("2: r0 = 0x{{[0-9a-f]+}}")
 __xlated("4: r12 = r1")
-__xlated("5: r12 += 3")
-__xlated("6: r12 >>= 3")
-__xlated("7: r0 += r12")
-__xlated("8: r0 = *(s8 *)(r0 +0)")
-__xlated("9: if r0 == 0x0 goto pc+17")
-__xlated("10: r12 = r1")
-__xlated("11: r12 += 3")
-__xlated("12: r12 &= 7")
-__xlated("13: if r12 s< r0 goto pc+13")
-__xlated("14: *(u64 *)(r10 -16) = r1")
-__xlated("15: *(u64 *)(r10 -24) = r2")
-__xlated("16: *(u64 *)(r10 -32) = r3")
-__xlated("17: *(u64 *)(r10 -40) = r4")
-__xlated("18: *(u64 *)(r10 -48) = r5")
-__xlated("19: r1 += 3")
-__xlated("20: r2 = 513")
-__xlated("21: call unknown")
-__xlated("22: r1 = *(u64 *)(r10 -16)")
-__xlated("23: r2 = *(u64 *)(r10 -24)")
-__xlated("24: r3 = *(u64 *)(r10 -32)")
-__xlated("25: r4 = *(u64 *)(r10 -40)")
-__xlated("26: r5 = *(u64 *)(r10 -48)")
-__xlated("27: r0 = *(u8 *)(r1 +3)")
-__xlated("28: r0 = 0")
-__xlated("29: exit")
-__naked void ldx_narrow(void)
+__xlated("5: r12 >>= 3")
+__xlated("6: r0 += r12")
+__xlated("7: r0 = *(s8 *)(r0 +1)")
+/* ending on the last byte of a granule: any non-zero shadow is bad */
+__xlated("8: if r0 == 0x0 goto pc+13")
+__xlated("9: *(u64 *)(r10 -16) = r1")
+__xlated("10: *(u64 *)(r10 -24) = r2")
+__xlated("11: *(u64 *)(r10 -32) = r3")
+__xlated("12: *(u64 *)(r10 -40) = r4")
+__xlated("13: *(u64 *)(r10 -48) = r5")
+__xlated("14: r1 += 8")
+/* size 8, read, insn 2 */
+__xlated("15: r2 = 520")
+__xlated("16: call unknown")
+__xlated("17: r1 = *(u64 *)(r10 -16)")
+__xlated("18: r2 = *(u64 *)(r10 -24)")
+__xlated("19: r3 = *(u64 *)(r10 -32)")
+__xlated("20: r4 = *(u64 *)(r10 -40)")
+__xlated("21: r5 = *(u64 *)(r10 -48)")
+__xlated("22: r0 = *(u64 *)(r1 +8)")
+__xlated("23: r0 = 0")
+__xlated("24: exit")
+__naked void map_value_ldx(void)
 {
 	asm volatile ("					\
 	r1 = %[g] ll;					\
-	r0 = *(u8 *)(r1 + 3);				\
+	r0 = *(u64 *)(r1 + 8);				\
 	r0 = 0;						\
 	exit;						\
 "	:
@@ -54,29 +57,28 @@ __naked void ldx_narrow(void)
 }
 
 SEC("tc")
-__description("kasan: 8-byte load may cross a granule: u16 shadow")
+__description("kasan: map value, 1-byte load: partial granule against a constant")
 __success __bpf_kasan_aware __retval(0)
 __xlated("2: r0 = 0x{{[0-9a-f]+}}")
 __xlated("4: r12 = r1")
-__xlated("5: r12 += 8")
-__xlated("6: r12 >>= 3")
-__xlated("7: r0 += r12")
-__xlated("8: r0 = *(u16 *)(r0 +0)")
-__xlated("9: if w0 == 0x0 goto pc+13")
+__xlated("5: r12 >>= 3")
+__xlated("6: r0 += r12")
+__xlated("7: r0 = *(s8 *)(r0 +0)")
+__xlated("8: if r0 == 0x0 goto pc+14")
+/* byte 3 of its granule: valid if the shadow is 4 to 7 */
+__xlated("9: if r0 s> 0x3 goto pc+13")
 __xlated("10: *(u64 *)(r10 -16) = r1")
 __xlated("...")
-__xlated("15: r1 += 8")
-__xlated("16: r2 = 520")
+__xlated("15: r1 += 3")
+__xlated("16: r2 = 513")
 __xlated("17: call unknown")
-__xlated("18: r1 = *(u64 *)(r10 -16)")
 __xlated("...")
-__xlated("23: r0 = *(u64 *)(r1 +8)")
-__xlated("24: r0 = 0")
-__naked void ldx_wide(void)
+__xlated("23: r0 = *(u8 *)(r1 +3)")
+__naked void map_value_ldx_byte(void)
 {
 	asm volatile ("					\
 	r1 = %[g] ll;					\
-	r0 = *(u64 *)(r1 + 8);				\
+	r0 = *(u8 *)(r1 + 3);				\
 	r0 = 0;						\
 	exit;						\
 "	:
@@ -91,8 +93,8 @@ __xlated("2: r0 = 0x{{[0-9a-f]+}}")
 __xlated("4: r12 = r1")
 __xlated("5: r12 >>= 3")
 __xlated("6: r0 += r12")
-__xlated("7: r0 = *(u16 *)(r0 +0)")
-__xlated("8: if w0 == 0x0 goto pc+12")
+__xlated("7: r0 = *(s8 *)(r0 +0)")
+__xlated("8: if r0 == 0x0 goto pc+12")
 __xlated("9: *(u64 *)(r10 -16) = r1")
 __xlated("...")
 __xlated("14: r2 = 520")
@@ -117,18 +119,18 @@ __description("kasan: store, a dead register as scratch")
 __success __bpf_kasan_aware __retval(0)
 __xlated("3: r0 = 0x{{[0-9a-f]+}}")
 __xlated("5: r12 = r1")
-__xlated("6: r12 += 4")
-__xlated("7: r12 >>= 3")
-__xlated("8: r0 += r12")
-__xlated("9: r0 = *(u16 *)(r0 +0)")
-__xlated("10: if w0 == 0x0 goto pc+13")
-__xlated("11: *(u64 *)(r10 -16) = r1")
+__xlated("6: r12 >>= 3")
+__xlated("7: r0 += r12")
+__xlated("8: r0 = *(s8 *)(r0 +0)")
+__xlated("9: if r0 == 0x0 goto pc+13")
+__xlated("10: *(u64 *)(r10 -16) = r1")
 __xlated("...")
+__xlated("15: r1 += 4")
 /* size 4, write, insn 3 */
-__xlated("17: r2 = 788")
-__xlated("18: call unknown")
+__xlated("16: r2 = 788")
+__xlated("17: call unknown")
 __xlated("...")
-__xlated("24: *(u32 *)(r1 +4) = r2")
+__xlated("23: *(u32 *)(r1 +4) = r2")
 __naked void stx(void)
 {
 	asm volatile ("					\
@@ -143,20 +145,22 @@ __naked void stx(void)
 }
 
 SEC("tc")
-__description("kasan: store with every register live: saved scratch")
+__description("kasan: store with every register live: saved scratch, 9-instruction fast path")
 __success __bpf_kasan_aware __retval(42)
 __xlated("11: *(u64 *)(r10 -56) = r3")
 __xlated("12: r3 = 0x{{[0-9a-f]+}}")
+__xlated("14: r12 = r1")
+__xlated("15: r12 >>= 3")
+__xlated("16: r3 += r12")
+__xlated("17: r3 = *(s8 *)(r3 +0)")
+__xlated("18: if r3 == 0x0 goto pc+13")
+__xlated("19: *(u64 *)(r10 -8) = r0")
+__xlated("20: *(u64 *)(r10 -16) = r1")
+__xlated("21: *(u64 *)(r10 -24) = r2")
+__xlated("22: *(u64 *)(r10 -40) = r4")
 __xlated("...")
-__xlated("18: r3 = *(u16 *)(r3 +0)")
-__xlated("19: if w3 == 0x0 goto pc+13")
-__xlated("20: *(u64 *)(r10 -8) = r0")
-__xlated("21: *(u64 *)(r10 -16) = r1")
-__xlated("22: *(u64 *)(r10 -24) = r2")
-__xlated("23: *(u64 *)(r10 -40) = r4")
-__xlated("...")
-__xlated("33: r3 = *(u64 *)(r10 -56)")
-__xlated("34: *(u32 *)(r1 +4) = r2")
+__xlated("32: r3 = *(u64 *)(r10 -56)")
+__xlated("33: *(u32 *)(r1 +4) = r2")
 __naked void stx_all_live(void)
 {
 	asm volatile ("					\
@@ -189,7 +193,7 @@ __description("kasan: cmpxchg, scratch avoids r0")
 __success __bpf_kasan_aware __retval(0)
 __xlated("4: r3 = 0x{{[0-9a-f]+}}")
 __xlated("...")
-__xlated("9: r3 = *(u16 *)(r3 +0)")
+__xlated("9: r3 = *(s8 *)(r3 +0)")
 __xlated("...")
 __xlated("16: r2 = 1048")
 __xlated("...")
@@ -205,6 +209,206 @@ __naked void cmpxchg(void)
 	exit;						\
 "	:
 	: __imm_addr(g)
+	: __clobber_all);
+}
+
+/*
+ * A map value pointer plus a random 0 or 4: the verifier no longer knows
+ * where in its granule an access starts (but it is still aligned to 4, for
+ * arches that need aligned accesses). The offset is added to the base
+ * unless it is a multiple of 8.
+ */
+SEC("tc")
+__description("kasan: 1-byte load at an unknown granule offset")
+__success __bpf_kasan_aware __retval(0)
+__xlated("0: call {{.*}}")
+__xlated("1: r0 &= 4")
+__xlated("2: r1 = {{.*}}")
+__xlated("4: r1 += r0")
+__xlated("5: r0 = 0x{{[0-9a-f]+}}")
+__xlated("7: r12 = r1")
+__xlated("8: r12 += 3")
+__xlated("9: r12 >>= 3")
+__xlated("10: r0 += r12")
+__xlated("11: r0 = *(s8 *)(r0 +0)")
+__xlated("12: if r0 == 0x0 goto pc+17")
+__xlated("13: r12 = r1")
+__xlated("14: r12 += 3")
+__xlated("15: r12 &= 7")
+__xlated("16: if r12 s< r0 goto pc+13")
+__xlated("17: *(u64 *)(r10 -16) = r1")
+__xlated("18: *(u64 *)(r10 -24) = r2")
+__xlated("19: *(u64 *)(r10 -32) = r3")
+__xlated("20: *(u64 *)(r10 -40) = r4")
+__xlated("21: *(u64 *)(r10 -48) = r5")
+__xlated("22: r1 += 3")
+/* size 1, read, insn 5 */
+__xlated("23: r2 = 1281")
+__xlated("24: call unknown")
+__xlated("25: r1 = *(u64 *)(r10 -16)")
+__xlated("26: r2 = *(u64 *)(r10 -24)")
+__xlated("27: r3 = *(u64 *)(r10 -32)")
+__xlated("28: r4 = *(u64 *)(r10 -40)")
+__xlated("29: r5 = *(u64 *)(r10 -48)")
+__xlated("30: r0 = *(u8 *)(r1 +3)")
+__xlated("31: r0 = 0")
+__xlated("32: exit")
+__naked void ldx_narrow(void)
+{
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	r0 = *(u8 *)(r1 + 3);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: 4-byte load may cross a granule: u16 shadow, folded offset")
+__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64
+__xlated("5: r0 = 0x{{[0-9a-f]+}}")
+__xlated("7: r12 = r1")
+__xlated("8: r12 >>= 3")
+__xlated("9: r0 += r12")
+__xlated("10: r0 = *(u16 *)(r0 +1)")
+__xlated("11: if w0 == 0x0 goto pc+13")
+__xlated("12: *(u64 *)(r10 -16) = r1")
+__xlated("...")
+__xlated("17: r1 += 8")
+/* size 4, read, insn 5 */
+__xlated("18: r2 = 1284")
+__xlated("19: call unknown")
+__xlated("20: r1 = *(u64 *)(r10 -16)")
+__xlated("...")
+__xlated("25: r0 = *(u32 *)(r1 +8)")
+__xlated("26: r0 = 0")
+__naked void ldx_wide(void)
+{
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	r0 = *(u32 *)(r1 + 8);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: store at an unknown granule offset: u16 shadow of base + off")
+__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64
+__xlated("6: r0 = 0x{{[0-9a-f]+}}")
+__xlated("8: r12 = r1")
+__xlated("9: r12 += 4")
+__xlated("10: r12 >>= 3")
+__xlated("11: r0 += r12")
+__xlated("12: r0 = *(u16 *)(r0 +0)")
+__xlated("13: if w0 == 0x0 goto pc+13")
+__xlated("...")
+__xlated("19: r1 += 4")
+/* size 4, write, insn 6 */
+__xlated("20: r2 = 1556")
+__xlated("21: call unknown")
+__xlated("...")
+__xlated("27: *(u32 *)(r1 +4) = r2")
+__naked void stx_unknown(void)
+{
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	r2 = 1;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
+	: __clobber_all);
+}
+
+/*
+ * Without efficient unaligned accesses (riscv64), the two shadow bytes are
+ * loaded one by one: the u16 would be misaligned for every odd granule and
+ * trap to be emulated.
+ */
+SEC("tc")
+__description("kasan: 4-byte load may cross a granule: two shadow bytes")
+__success __bpf_kasan_aware __retval(0) __arch_riscv64
+__xlated("5: r0 = 0x{{[0-9a-f]+}}")
+__xlated("7: r12 = r1")
+__xlated("8: r12 >>= 3")
+__xlated("9: r0 += r12")
+__xlated("10: r12 = *(s8 *)(r0 +1)")
+__xlated("11: r0 = *(s8 *)(r0 +2)")
+__xlated("12: r0 |= r12")
+__xlated("13: if r0 == 0x0 goto pc+13")
+__xlated("14: *(u64 *)(r10 -16) = r1")
+__xlated("...")
+__xlated("19: r1 += 8")
+__xlated("20: r2 = 1284")
+__xlated("21: call unknown")
+__xlated("...")
+__xlated("27: r0 = *(u32 *)(r1 +8)")
+__naked void ldx_wide_bytes(void)
+{
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	r0 = *(u32 *)(r1 + 8);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: store at an unknown granule offset: two shadow bytes")
+__success __bpf_kasan_aware __retval(0) __arch_riscv64
+__xlated("6: r0 = 0x{{[0-9a-f]+}}")
+__xlated("8: r12 = r1")
+__xlated("9: r12 += 4")
+__xlated("10: r12 >>= 3")
+__xlated("11: r0 += r12")
+__xlated("12: r12 = *(s8 *)(r0 +0)")
+__xlated("13: r0 = *(s8 *)(r0 +1)")
+__xlated("14: r0 |= r12")
+__xlated("15: if r0 == 0x0 goto pc+13")
+__xlated("...")
+__xlated("21: r1 += 4")
+__xlated("22: r2 = 1556")
+__xlated("23: call unknown")
+__xlated("...")
+__xlated("29: *(u32 *)(r1 +4) = r2")
+__naked void stx_unknown_bytes(void)
+{
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	r2 = 1;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
 	: __clobber_all);
 }
 
@@ -231,13 +435,59 @@ __naked void stack(void)
 
 SEC("tc")
 __description("kasan: AX live across a ctx-converted load is saved")
-__success __bpf_kasan_aware __retval(0)
+__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64
 /* skb->end into AX: checked with a dead scratch register, never AX */
 __xlated("0: r0 = 0x{{[0-9a-f]+}}")
 __xlated("...")
 __xlated("25: r12 = *(u32 *)(r1 +{{[0-9]+}})")
 /* skb->head: AX holds skb->end across the check */
 __xlated("26: *(u64 *)(r10 -64) = r12")
+__xlated("...")
+/* at a multiple of 8: the offset folds into the shadow load */
+__xlated("27: r0 = 0x{{[0-9a-f]+}}")
+__xlated("29: r12 = r1")
+__xlated("30: r12 >>= 3")
+__xlated("31: r0 += r12")
+__xlated("32: r0 = *(s8 *)(r0 +{{[0-9]+}})")
+__xlated("...")
+/* kernel-generated load: instruction index 0x7fffff, size 8 */
+__xlated("44: r2 = 2147483400")
+__xlated("...")
+__xlated("51: r12 = *(u64 *)(r10 -64)")
+__xlated("52: r0 = *(u64 *)(r1 +{{[0-9]+}})")
+__xlated("53: r0 += r12")
+/* the field load, into its own base r0: r1 is dead there */
+__xlated("54: r1 = 0x{{[0-9a-f]+}}")
+__naked void ax_live(void)
+{
+	asm volatile ("					\
+	r0 = *(u32 *)(r1 + %[gso_segs]);		\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_const(gso_segs, offsetof(struct __sk_buff, gso_segs))
+	: __clobber_all);
+}
+
+/*
+ * riscv64 needs explicit zero extension: the verifier follows the u32 load
+ * of skb->end with one, the rest is the same one instruction later.
+ */
+SEC("tc")
+__description("kasan: AX live across a ctx-converted load is saved (zext)")
+__success __bpf_kasan_aware __retval(0) __arch_riscv64
+__xlated("0: r0 = 0x{{[0-9a-f]+}}")
+__xlated("...")
+__xlated("25: r12 = *(u32 *)(r1 +{{[0-9]+}})")
+__xlated("26: w12 = w12")
+/* skb->head: AX holds skb->end across the check */
+__xlated("27: *(u64 *)(r10 -64) = r12")
+/* at a multiple of 8: the offset folds into the shadow load */
+__xlated("28: r0 = 0x{{[0-9a-f]+}}")
+__xlated("30: r12 = r1")
+__xlated("31: r12 >>= 3")
+__xlated("32: r0 += r12")
+__xlated("33: r0 = *(s8 *)(r0 +{{[0-9]+}})")
 __xlated("...")
 /* kernel-generated load: instruction index 0x7fffff, size 8 */
 __xlated("45: r2 = 2147483400")
@@ -247,7 +497,7 @@ __xlated("53: r0 = *(u64 *)(r1 +{{[0-9]+}})")
 __xlated("54: r0 += r12")
 /* the field load, into its own base r0: r1 is dead there */
 __xlated("55: r1 = 0x{{[0-9a-f]+}}")
-__naked void ax_live(void)
+__naked void ax_live_zext(void)
 {
 	asm volatile ("					\
 	r0 = *(u32 *)(r1 + %[gso_segs]);		\
@@ -261,7 +511,7 @@ __naked void ax_live(void)
 SEC("tc")
 __description("kasan: verifier log counts instrumented and skipped accesses")
 __success __log_level(4)
-__msg("bpf_kasan: inline, 2 accesses instrumented, skipped stack 2 probe 0 ax 0, 44 insns added")
+__msg("bpf_kasan: inline, 2 accesses instrumented, skipped stack 2 probe 0 ax 0, 40 insns added")
 __naked void stats(void)
 {
 	asm volatile ("					\
@@ -338,13 +588,17 @@ __success __retval(5) __flag(BPF_F_TEST_RND_HI32)
 __naked void rnd_hi32(void)
 {
 	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
 	r1 = %[g] ll;					\
+	r1 += r0;					\
 	w2 = 5;						\
 	*(u32 *)(r1 + 4) = r2;				\
 	w0 = *(u32 *)(r1 + 4);				\
 	exit;						\
 "	:
-	: __imm_addr(g)
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
 	: __clobber_all);
 }
 
