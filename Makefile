@@ -4,16 +4,21 @@
 #
 #   make demo      boot, load a buggy BPF program, show the KASAN report
 #                  and the instrumented (xlated) program
-#   make check     build what changed, run the test suite in QEMU
+#   make check     build what changed, run the test suite in QEMU, for
+#                  x86_64, arm64 and riscv64 (or only ARCH=...)
 #   make patches   write the series (git format-patch) to $(CACHE)/out/patches
 #   make series-check   prove every step of the series applies and builds
 #   make regress   upstream selftests with kernel.bpf_kasan off/inline/outline
+#   make bench     time memory-bound BPF programs with kernel.bpf_kasan
+#                  off/inline/outline, beside the same C built with and
+#                  without KASAN; print ns per run, ratios, code per access
 
 SHELL := /bin/bash
-ARCH ?= x86_64
+# x86_64 (default), arm64 or riscv64; `make check` without ARCH runs all three.
+ARCH ?=
 export ARCH
 
-.PHONY: all setup tree kernel selftests check demo patches series-check regress vm
+.PHONY: all setup tree kernel selftests check demo patches series-check regress bench vm
 
 all: selftests
 
@@ -43,6 +48,9 @@ series-check:
 
 regress:
 	@scripts/regress
+
+bench:
+	@scripts/bench
 
 # Interactive use: make vm CMD='./test_progs -t verifier_and'
 vm:
