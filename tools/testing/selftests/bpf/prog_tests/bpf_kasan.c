@@ -30,18 +30,18 @@ struct insn {
 
 /*
  * Where unaligned accesses are not efficient (riscv64), the verifier
- * rejects them: the programs align every access to its size (KASAN_ALIGN
- * in progs/bpf_kasan.c), and nothing crosses a granule but 8-byte accesses.
+ * rejects them: the programs align every access to its size
+ * (KASAN_STRICT_ALIGN in progs/bpf_kasan.c), so none crosses a granule.
  */
 #ifdef __riscv
-#define KASAN_ALIGN(size, align)	(size)
+#define KASAN_STRICT_ALIGN	1
 #else
-#define KASAN_ALIGN(size, align)	(align)
+#define KASAN_STRICT_ALIGN	0
 #endif
 
 /* Programs <prefix>_<name> in progs/bpf_kasan.c and bpf_kasan_diff.c. */
 static const struct insn insns[] = {
-#define BPF_KASAN_INSN(name, size, align, ...)	{ #name, size, KASAN_ALIGN(size, align) },
+#define BPF_KASAN_INSN(name, size, align, ...)	{ #name, size, align },
 #define BPF_KASAN_INSN_ENC BPF_KASAN_INSN
 #include "progs/bpf_kasan_insns.h"
 #undef BPF_KASAN_INSN
@@ -65,7 +65,7 @@ static bool insn_writes(const struct insn *in)
 /* Unaligned accesses are allowed for plain loads and stores only. */
 static bool insn_can_cross(const struct insn *in)
 {
-	return in->align == 1 && in->size > 1;
+	return !KASAN_STRICT_ALIGN && in->align == 1 && in->size > 1;
 }
 
 struct kcase {

@@ -16,9 +16,9 @@
  * rejects them: every access is then aligned to its size.
  */
 #ifdef __TARGET_ARCH_riscv
-#define KASAN_ALIGN(size, align)	(size)
+#define KASAN_STRICT_ALIGN	1
 #else
-#define KASAN_ALIGN(size, align)	(align)
+#define KASAN_STRICT_ALIGN	0
 #endif
 #include "../test_kmods/bpf_testmod_kasan.h"
 
@@ -34,7 +34,11 @@ __u64 base;
 static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
 {
 	__u8 *p = bpf_kfunc_kasan_mem(kind, BPF_TESTMOD_KASAN_WIN);
-	__u32 o = off & ~(align - 1);
+	__u32 o;
+
+	if (KASAN_STRICT_ALIGN)
+		align = size;
+	o = off & ~(align - 1);
 
 	if (!p)
 		return NULL;
@@ -52,7 +56,7 @@ static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
 SEC("syscall")								\
 int kasan_##name(void *ctx)						\
 {									\
-	__u8 *p = kasan_ptr(size, KASAN_ALIGN(size, align));	\
+	__u8 *p = kasan_ptr(size, align);				\
 									\
 	if (!p)								\
 		return 1;						\
@@ -65,7 +69,7 @@ int kasan_##name(void *ctx)						\
 SEC("syscall")								\
 int kasan_##name(void *ctx)						\
 {									\
-	__u8 *p = kasan_ptr(size, KASAN_ALIGN(size, align));	\
+	__u8 *p = kasan_ptr(size, align);				\
 									\
 	if (!p)								\
 		return 1;						\

@@ -15,9 +15,9 @@
  * rejects them: every access is then aligned to its size.
  */
 #ifdef __TARGET_ARCH_riscv
-#define KASAN_ALIGN(size, align)	(size)
+#define KASAN_STRICT_ALIGN	1
 #else
-#define KASAN_ALIGN(size, align)	(align)
+#define KASAN_STRICT_ALIGN	0
 #endif
 
 #define DIFF_BAD_OFF	16
@@ -48,6 +48,8 @@ static __always_inline __u8 *diff_ptr(__u32 size, __u32 align)
 	if (!v)
 		return NULL;
 	value_addr = (unsigned long)v;
+	if (KASAN_STRICT_ALIGN)
+		align = size;
 	if (size > sizeof(v->bad) || DIFF_BAD_OFF % align)
 		return NULL;
 	return (__u8 *)v + DIFF_BAD_OFF;
@@ -58,7 +60,7 @@ static __always_inline __u8 *diff_ptr(__u32 size, __u32 align)
 SEC("syscall")								\
 int diff_##name(void *ctx)						\
 {									\
-	__u8 *p = diff_ptr(size, KASAN_ALIGN(size, align));	\
+	__u8 *p = diff_ptr(size, align);				\
 									\
 	if (!p)								\
 		return 1;						\
@@ -71,7 +73,7 @@ int diff_##name(void *ctx)						\
 SEC("syscall")								\
 int diff_##name(void *ctx)						\
 {									\
-	__u8 *p = diff_ptr(size, KASAN_ALIGN(size, align));	\
+	__u8 *p = diff_ptr(size, align);				\
 									\
 	if (!p)								\
 		return 1;						\
