@@ -59,6 +59,11 @@
  * reported access is rare, and R6-R9 are callee saved. The frame slots sit
  * below each subprogram's stack (BPF_KASAN_SLOTS * 8 bytes).
  *
+ * An access to bytes that an earlier check covered, through the same
+ * register not written since, in the same basic block and with no call in
+ * between, is not checked again (bpf_kasan_site_checked()): a counter
+ * update, load then store, is checked once.
+ *
  * The program is rewritten in one pass (bpf_patch_insns()), in time linear
  * in its length.
  *
@@ -106,6 +111,7 @@ static const char * const bpf_kasan_skip_name[BPF_KASAN_SKIP_NR] = {
 
 struct bpf_kasan_stats {
 	u32 instrumented;
+	u32 elided;
 	u32 skipped[BPF_KASAN_SKIP_NR];
 	u32 added;
 };
@@ -446,9 +452,80 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 		orig = BPF_KASAN_INFO_IDX_MAX;
 	s->info = s->size | (s->write ? BPF_KASAN_INFO_WRITE : 0) |
 		  orig << BPF_KASAN_INFO_IDX_SHIFT;
-	if (stats)
-		stats->instrumented++;
 	return true;
+}
+
+/*
+ * Instructions that start a basic block reached from elsewhere than the
+ * instruction before them: branch targets, subprogram entries, and those
+ * after an exit or an unconditional jump. Into @start.
+ */
+static void bpf_kasan_block_starts(struct bpf_verifier_env *env, unsigned long *start)
+{
+	const struct bpf_insn *insns = env->prog->insnsi;
+	int i, t, n = env->prog->len;
+
+	for (i = 0; i < env->subprog_cnt; i++)
+		__set_bit(env->subprog_info[i].start, start);
+	for (i = 0; i < n; i++) {
+		const struct bpf_insn *insn = &insns[i];
+		u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			i++;
+			continue;
+		}
+		if ((class != BPF_JMP && class != BPF_JMP32) || op == BPF_CALL)
+			continue;
+		if (op != BPF_EXIT) {
+			t = i + 1 + (class == BPF_JMP32 && op == BPF_JA ? insn->imm : insn->off);
+			if (t >= 0 && t < n)
+				__set_bit(t, start);
+		}
+		if ((op == BPF_EXIT || op == BPF_JA) && i + 1 < n)
+			__set_bit(i + 1, start);
+	}
+}
+
+/*
+ * Bytes [lo, hi) relative to a register's value that a check has covered
+ * since the register was last written, in the current basic block and with
+ * no call in between. Empty when lo >= hi.
+ */
+struct bpf_kasan_range {
+	s32 lo;
+	s32 hi;
+};
+
+/*
+ * Has the access of @s been checked already? Shadow memory changes only
+ * when the kernel allocates or frees, that is in a helper or kfunc call:
+ * within a basic block without calls, bytes checked once through an
+ * unchanged register are checked for good (or were reported). Compiler
+ * KASAN does the same (LLVM's ASan instruments an address once per basic
+ * block unless a call intervenes).
+ */
+static bool bpf_kasan_site_checked(const struct bpf_kasan_range *r,
+				   const struct bpf_kasan_site *s)
+{
+	return r->lo <= s->off && s->off + s->size <= r->hi;
+}
+
+/*
+ * Remember the bytes that the check of @s covers: added to the range of
+ * the base register if they touch it, else replacing it.
+ */
+static void bpf_kasan_range_add(struct bpf_kasan_range *r, const struct bpf_kasan_site *s)
+{
+	s32 lo = s->off, hi = s->off + s->size;
+
+	if (r->lo < r->hi && lo <= r->hi && r->lo <= hi) {
+		r->lo = min(r->lo, lo);
+		r->hi = max(r->hi, hi);
+	} else {
+		r->lo = lo;
+		r->hi = hi;
+	}
 }
 
 static s16 bpf_kasan_slot(u16 frame, int slot)
@@ -565,7 +642,11 @@ struct bpf_kasan_rewrite {
 	int mode;
 	const u16 *live;	/* see bpf_kasan_liveness(), may be NULL */
 	const unsigned long *ax_live;	/* see bpf_kasan_ax_liveness() */
+	/* see bpf_kasan_block_starts(), NULL: do not elide checks */
+	const unsigned long *block_start;
 	u32 subprog;		/* subprogram of the current instruction */
+	/* checked bytes by base register R0-R9, see bpf_kasan_site_checked() */
+	struct bpf_kasan_range checked[BPF_REG_9 + 1];
 	struct bpf_kasan_stats stats;
 	DECLARE_BITMAP(used, BPF_MAX_SUBPROGS);	/* subprograms that use slots */
 };
@@ -574,21 +655,43 @@ struct bpf_kasan_rewrite {
 static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 			   struct bpf_insn *buf, void *ctx)
 {
+	const struct bpf_insn *insn = &env->prog->insnsi[idx];
 	struct bpf_kasan_rewrite *rw = ctx;
 	struct bpf_subprog_info *si = env->subprog_info;
+	struct bpf_kasan_range *checked = rw->checked;
 	struct bpf_kasan_site s;
-	int cnt;
+	int r, cnt = 0;
+	u16 use, def;
 
 	while (si[rw->subprog + 1].start <= idx)
 		rw->subprog++;
+	if (!rw->block_start || test_bit(idx, rw->block_start))
+		memset(checked, 0, sizeof(rw->checked));
 	if (!bpf_kasan_site_init(env, idx, rw->live ? rw->live[idx] : BPF_KASAN_ALL_REGS,
 				 test_bit(idx, rw->ax_live), &s, &rw->stats))
-		return 0;
+		goto defs;
+	if (bpf_kasan_site_checked(&checked[s.base], &s)) {
+		rw->stats.elided++;
+		goto defs;
+	}
+	rw->stats.instrumented++;
 	cnt = bpf_kasan_emit(&s, rw->mode,
 			     round_up(si[rw->subprog].stack_depth, BPF_REG_SIZE),
-			     &env->prog->insnsi[idx], buf);
+			     insn, buf);
 	rw->stats.added += cnt - 1;
 	__set_bit(rw->subprog, rw->used);
+	bpf_kasan_range_add(&checked[s.base], &s);
+	/* An unsaved scratch register changed (a load's is its destination). */
+	if (rw->mode == BPF_KASAN_INLINE && !s.spill_scratch)
+		checked[s.scratch] = (struct bpf_kasan_range){};
+defs:
+	bpf_kasan_use_def(insn, &use, &def);
+	/* A call may free memory: forget everything. */
+	if (BPF_CLASS(insn->code) == BPF_JMP && BPF_OP(insn->code) == BPF_CALL)
+		def = BPF_KASAN_ALL_REGS;
+	for (r = BPF_REG_0; r <= BPF_REG_9; r++)
+		if (def & BIT(r))
+			checked[r] = (struct bpf_kasan_range){};
 	return cnt;
 }
 
@@ -630,8 +733,8 @@ static int bpf_kasan_rewrite(struct bpf_verifier_env *env, struct bpf_kasan_rewr
 int bpf_kasan_instrument(struct bpf_verifier_env *env)
 {
 	int mode = READ_ONCE(bpf_kasan_mode);
+	unsigned long *ax_live, *block_start;
 	struct bpf_kasan_rewrite *rw;
-	unsigned long *ax_live;
 	u16 *live = NULL;
 	int ret;
 
@@ -641,16 +744,20 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 
 	rw = kzalloc_obj(*rw, GFP_KERNEL_ACCOUNT);
 	ax_live = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
-	if (!rw || !ax_live) {
+	block_start = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
+	if (!rw || !ax_live || !block_start) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	/* Indexed by the instruction index at the start of the pass. */
 	live = bpf_kasan_liveness(env);
 	bpf_kasan_ax_liveness(env, ax_live);
+	bpf_kasan_block_starts(env, block_start);
 	rw->mode = mode;
 	rw->live = live;
 	rw->ax_live = ax_live;
+	/* Without liveness, the control flow is not known (indirect jumps). */
+	rw->block_start = live ? block_start : NULL;
 	ret = bpf_kasan_rewrite(env, rw);
 	if (ret == -ERANGE && mode == BPF_KASAN_INLINE) {
 		verbose(env,
@@ -660,6 +767,7 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 		rw->mode = mode;
 		rw->live = live;
 		rw->ax_live = ax_live;
+		rw->block_start = live ? block_start : NULL;
 		ret = bpf_kasan_rewrite(env, rw);
 	}
 	if (ret == -ERANGE) {
@@ -673,9 +781,9 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 
 	if (env->log.level & BPF_LOG_STATS)
 		verbose(env,
-			"bpf_kasan: %s, %u accesses instrumented, skipped %s %u %s %u %s %u, %u insns added\n",
+			"bpf_kasan: %s, %u accesses instrumented, %u elided, skipped %s %u %s %u %s %u, %u insns added\n",
 			mode == BPF_KASAN_INLINE ? "inline" : "outline",
-			rw->stats.instrumented,
+			rw->stats.instrumented, rw->stats.elided,
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK],
 			rw->stats.skipped[BPF_KASAN_SKIP_STACK],
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE],
@@ -683,6 +791,7 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
 			rw->stats.skipped[BPF_KASAN_SKIP_AX], rw->stats.added);
 out:
+	bitmap_free(block_start);
 	bitmap_free(ax_live);
 	kvfree(live);
 	kfree(rw);

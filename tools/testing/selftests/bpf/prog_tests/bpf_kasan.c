@@ -561,6 +561,28 @@ static void run_blinded(struct bpf_kasan_observe *obs)
 	ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, saved_harden), "restore net.core.bpf_jit_harden");
 }
 
+/*
+ * A check is elided for bytes that an earlier one covered in the same basic
+ * block with no call in between: a read-modify-write of freed memory is
+ * reported once, and twice with a helper call between the read and the
+ * write.
+ */
+static void run_elide(struct bpf_kasan_observe *obs, int mode)
+{
+	struct bpf_kasan *skel;
+
+	skel = load_matrix(mode);
+	if (!skel)
+		return;
+	reset_reports(obs);
+	if (ASSERT_OK(run_prog(skel->progs.rmw_block), "run rmw_block"))
+		ASSERT_EQ(obs->bss->nr_reports, 1, "rmw_block: reports");
+	reset_reports(obs);
+	if (ASSERT_OK(run_prog(skel->progs.rmw_call), "run rmw_call"))
+		ASSERT_EQ(obs->bss->nr_reports, 2, "rmw_call: reports");
+	bpf_kasan__destroy(skel);
+}
+
 void test_bpf_kasan(void)
 {
 	struct bpf_kasan_observe *obs;
@@ -595,6 +617,10 @@ void test_bpf_kasan(void)
 		run_nmi(obs, 1);
 	if (test__start_subtest("nmi_outline"))
 		run_nmi(obs, 2);
+	if (test__start_subtest("elide_inline"))
+		run_elide(obs, 1);
+	if (test__start_subtest("elide_outline"))
+		run_elide(obs, 2);
 	if (test__start_subtest("interpreter_vs_jit"))
 		run_diff(obs);
 out:

@@ -35,14 +35,16 @@ static int write_int(const char *path, int val)
 
 /*
  * if (skb->len == 12345) skip n loads from a map value: the jump spans the
- * loads, so it overflows once their checks are inserted.
+ * loads, so it overflows once their checks are inserted. Each load goes
+ * through a copy of the map value pointer made just before it, so that
+ * none is elided as checked already.
  */
 static int load_jump_over_loads(int map_fd, int n, char *log, size_t log_sz)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = log_sz,
 		    .log_level = 4);
 	struct bpf_insn ld_map[] = { BPF_LD_MAP_VALUE(BPF_REG_6, map_fd, 0) };
-	int i = 0, fd, cnt = n + 6;
+	int i = 0, fd, cnt = 2 * n + 6;
 	struct bpf_insn *insns;
 
 	insns = calloc(cnt, sizeof(*insns));
@@ -51,9 +53,11 @@ static int load_jump_over_loads(int map_fd, int n, char *log, size_t log_sz)
 	insns[i++] = ld_map[0];
 	insns[i++] = ld_map[1];
 	insns[i++] = BPF_LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_1, offsetof(struct __sk_buff, len));
-	insns[i++] = BPF_JMP_IMM(BPF_JEQ, BPF_REG_7, 12345, n);
-	while (i < n + 4)
-		insns[i++] = BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_6, 0);
+	insns[i++] = BPF_JMP_IMM(BPF_JEQ, BPF_REG_7, 12345, 2 * n);
+	while (i < 2 * n + 4) {
+		insns[i++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_6);
+		insns[i++] = BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 0);
+	}
 	insns[i++] = BPF_MOV64_IMM(BPF_REG_0, 0);
 	insns[i++] = BPF_EXIT_INSN();
 	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "kasan_range", "GPL", insns, cnt, &opts);
@@ -71,7 +75,7 @@ static void test_jump_range(void)
 		int mode, n;
 		const char *msg;
 	} cases[] = {
-		/* 20 insns per inline check, 15 per outline check */
+		/* 21 insns per copy, load and inline check, 16 with an outline check */
 		{ 0, 2100, NULL },
 		/* the loads and the skb->len ctx load */
 		{ 1, 1500, "bpf_kasan: inline, 1501 accesses instrumented" },

@@ -509,9 +509,11 @@ __naked void ax_live_zext(void)
 }
 
 SEC("tc")
-__description("kasan: verifier log counts instrumented and skipped accesses")
+__description("kasan: verifier log counts instrumented, elided and skipped accesses")
 __success __log_level(4)
-__msg("bpf_kasan: inline, 2 accesses instrumented, skipped stack 2 probe 0 ax 0, 40 insns added")
+/* the store's byte was checked by the load through r1 */
+__msg("bpf_kasan: inline, 1 accesses instrumented, 1 elided,")
+__msg(" skipped stack 2 probe 0 ax 0, 19 insns added")
 __naked void stats(void)
 {
 	asm volatile ("					\
@@ -595,6 +597,98 @@ __naked void rnd_hi32(void)
 	w2 = 5;						\
 	*(u32 *)(r1 + 4) = r2;				\
 	w0 = *(u32 *)(r1 + 4);				\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
+	: __clobber_all);
+}
+
+/*
+ * Bytes checked once through a register are not checked again in the same
+ * basic block while the register keeps its value and no call comes between
+ * (a call may free memory): a counter update is one check.
+ */
+SEC("tc")
+__description("kasan: load then store of the same bytes: one check")
+__success __bpf_kasan_aware __retval(0)
+__xlated("2: r0 = 0x{{[0-9a-f]+}}")
+__xlated("...")
+__xlated("22: r0 = *(u64 *)(r1 +8)")
+__xlated("23: r0 += 1")
+__xlated("24: *(u64 *)(r1 +8) = r0")
+__xlated("25: *(u32 *)(r1 +12) = r0")
+__xlated("26: r0 = 0")
+__naked void elide_rmw(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = *(u64 *)(r1 + 8);				\
+	r0 += 1;					\
+	*(u64 *)(r1 + 8) = r0;				\
+	*(u32 *)(r1 + 12) = r0;				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: adjacent checks add up, a fall-through keeps them")
+__success __log_level(4)
+__msg("bpf_kasan: inline, 2 accesses instrumented, 2 elided,")
+__naked void elide_adjacent(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = *(u32 *)(r1 + 8);				\
+	r2 = *(u32 *)(r1 + 12);				\
+	if r0 != 0 goto l0_%=;				\
+	r0 = *(u64 *)(r1 + 8);				\
+	r0 = *(u16 *)(r1 + 10);				\
+l0_%=:	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: checked again: more bytes, other bytes, base written")
+__success __log_level(4)
+__msg("bpf_kasan: inline, 4 accesses instrumented, 0 elided,")
+__naked void elide_not_covered(void)
+{
+	asm volatile ("					\
+	r1 = %[g] ll;					\
+	r0 = *(u32 *)(r1 + 8);				\
+	r0 = *(u64 *)(r1 + 8);				\
+	r0 = *(u8 *)(r1 + 16);				\
+	r1 += 0;					\
+	r0 = *(u8 *)(r1 + 16);				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g)
+	: __clobber_all);
+}
+
+SEC("tc")
+__description("kasan: checked again after a call and at a branch target")
+__success __log_level(4)
+__msg("bpf_kasan: inline, 3 accesses instrumented, 0 elided,")
+__naked void elide_call_target(void)
+{
+	asm volatile ("					\
+	r6 = %[g] ll;					\
+	r7 = *(u64 *)(r6 + 8);				\
+	call %[bpf_get_prandom_u32];			\
+	*(u64 *)(r6 + 8) = r0;				\
+	if r0 != 0 goto l0_%=;				\
+	r0 = 1;						\
+l0_%=:	*(u64 *)(r6 + 8) = r0;				\
+	r0 = 0;						\
 	exit;						\
 "	:
 	: __imm_addr(g),
