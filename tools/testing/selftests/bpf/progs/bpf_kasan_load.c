@@ -3,7 +3,9 @@
  * A program that is nothing but memory accesses: 100000 loads from a map
  * value, for measuring the load time of the KASAN rewrite (scripts/bench
  * loads it with veristat, kernel.bpf_kasan off and on). Straight-line code:
- * the verifier walks it once, so the rewrite's own cost shows.
+ * the verifier walks it once, so the rewrite's own cost shows. The base is
+ * written after each group of eight loads, so that each load gets its
+ * check (none is elided as covered by an earlier one).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -19,6 +21,7 @@ __naked int kasan_load_100k(void)
 		      ".irp off, 0, 8, 16, 24, 32, 40, 48, 56;"
 		      "r0 = *(u64 *)(r6 + \\off);"
 		      ".endr;"
+		      "r6 += 0;"
 		      ".endr;"
 		      "r0 = 0;"
 		      "exit;"
