@@ -8,25 +8,26 @@
  * the KASAN shadow of the bytes it accesses. The check is plain BPF, so every
  * JIT gets it without change and `bpftool prog dump xlated` shows it.
  *
- * An access [base + off, base + off + size) with a scratch register rT:
+ * An access [base + off, base + off + size) with a scratch register rT and
+ * a register rV for the shadow byte (rT itself, AX or a dead register):
  *
  *	[*(u64 *)(r10 + S_T) = rT]	only when rT may be live
  *	[*(u64 *)(r10 + S_AX) = AX]	only when AX is live across the access
- *	rT = KASAN_SHADOW_OFFSET ll
- *	AX = base
- *	[AX += off]			unless the offset fits the load below
- *	AX >>= 3
- *	rT += AX			rT = shadow address of the base
- *	rT = *(s8 *)(rT + G)		narrow access: one granule; G is the
- *	if rT == 0 goto ok		granule of base + off from the base's
- *	[if rT s> L goto ok]		L = (last byte & 7), if known and < 7, or:
+ *	rT = KASAN_SHADOW_OFFSET ll	\
+ *	AX = base			 |
+ *	[AX += off]			 | unless rT holds the shadow address
+ *	AX >>= 3			 | of base already (see below); the
+ *	rT += AX			/  offset unless it fits the load
+ *	rV = *(s8 *)(rT + G)		narrow access: one granule; G is the
+ *	if rV == 0 goto ok		granule of base + off from the base's
+ *	[if rV s> L goto ok]		L = (last byte & 7), if known and < 7, or:
  *	  AX = base			  partial granule: bad if
  *	  AX += off + size - 1		  (last byte & 7) >= shadow
  *	  AX &= 7			  (a negative shadow is always bad)
- *	  if AX s< rT goto ok
+ *	  if AX s< rV goto ok
  *   slow:
- *	*(u64 *)(r10 + S_Rn) = Rn	for R0-R5 but rT
- *	r1 = base
+ *	*(u64 *)(r10 + S_Rn) = Rn	for R0-R5 but dead ones (rT, rV, the
+ *	r1 = base			destination of a load) unless rT is kept
  *	[r1 += off]
  *	r2 = size | write << 4 | insn << 8
  *	call bpf_kasan_check		decides and reports as generic KASAN
@@ -41,11 +42,19 @@
  * multiple of 8, or any offset into a map value, whose alignment the
  * verifier tracks (insn_aux_data.kasan_start); 8 otherwise. A saved rT adds
  * two. An access that may cross a granule (size > 1, not known to stay in
- * one) loads the two shadow bytes of the granules it can touch as one u16
- * (as two bytes, or-ed, where unaligned loads are not efficient: the u16
- * is misaligned for odd granules) and takes the slow path whenever it is
+ * one) loads the two shadow bytes of the granules it can touch as one s16
+ * (as two bytes where unaligned loads are not efficient: the s16 is
+ * misaligned for odd granules) and takes the slow path whenever they are
  * not zero; bpf_kasan_check() then does the exact check. The outline mode
  * is the slow path alone.
+ *
+ * When more accesses through the same base register follow in the basic
+ * block, the first check picks for rT a dead register that they leave
+ * alone and keeps the shadow address of the base there, the shadow byte
+ * going to AX (or, for the partial-granule check, which computes in AX, to
+ * another dead register). The checks that follow, at offsets that fold
+ * into the shadow load, start at the shadow load: 2 instructions for a
+ * u64 in a map value. Compilers do the same (common subexpressions).
  *
  * Registers: AX is free for rewrites between instructions that do not use
  * it; it is only live across the access inside a few kernel rewrites (the
@@ -55,7 +64,7 @@
  * starts. rT is the destination of a load when it differs from
  * the base (dead before the load), otherwise a register that is dead before
  * the access (bpf_kasan_liveness()), otherwise one of R0-R5 saved in a frame
- * slot. The slow path saves R0-R5 but rT, whatever their liveness: a
+ * slot. The slow path saves the rest of R0-R5, whatever their liveness: a
  * reported access is rare, and R6-R9 are callee saved. The frame slots sit
  * below each subprogram's stack (BPF_KASAN_SLOTS * 8 bytes).
  *
@@ -69,8 +78,9 @@
  *
  * Constant blinding runs after this pass and rewrites instructions with an
  * immediate into sequences through AX, unless they use AX: so AX is never
- * live across such an instruction here, and the shadow offset is loaded into
- * rT (LD_IMM64 into AX would be broken by blinding).
+ * live across such an instruction here (a shadow byte in AX is only
+ * compared with immediates), and the shadow offset is loaded into rT
+ * (LD_IMM64 into AX would be broken by blinding).
  */
 
 #include <linux/bpf.h>
@@ -112,6 +122,7 @@ static const char * const bpf_kasan_skip_name[BPF_KASAN_SKIP_NR] = {
 struct bpf_kasan_stats {
 	u32 instrumented;
 	u32 elided;
+	u32 reused;	/* instrumented with a kept shadow address */
 	u32 skipped[BPF_KASAN_SKIP_NR];
 	u32 added;
 };
@@ -119,11 +130,15 @@ struct bpf_kasan_stats {
 /* One instrumented access. */
 struct bpf_kasan_site {
 	u8 base;		/* register holding the base address */
-	u8 scratch;		/* rT */
+	u8 scratch;		/* rT: the shadow address */
+	u8 val;			/* rV: the shadow byte(s), rT, AX or a dead register */
 	u8 size;		/* bytes accessed */
 	bool write;
 	bool narrow;		/* cannot cross a granule */
 	bool spill_scratch;	/* rT may be live: save and restore it */
+	bool reuse;		/* rT holds the shadow address of base already */
+	bool keep;		/* rT keeps it after the access */
+	u16 clobber;		/* R0-R5 that the slow path need not save */
 	bool ax_live;		/* AX is live across the access */
 	bool add_off;		/* shadow address needs base + off */
 	s8 last;		/* (last byte & 7) when known, else -1 */
@@ -343,13 +358,105 @@ static void bpf_kasan_site_granule(const struct bpf_insn_aux_data *aux,
 }
 
 /*
+ * A shadow address kept in a register for the next checks through the same
+ * base register: @reg holds (@base >> 3) + KASAN_SHADOW_OFFSET, and neither
+ * changed since. @reg is dead to the program: it neither reads nor writes
+ * it in between (see bpf_kasan_patch()).
+ */
+struct bpf_kasan_shadow_reg {
+	s8 reg;			/* -1: none */
+	u8 base;
+	u16 chain;		/* of the access at hand, see bpf_kasan_base_chains() */
+};
+
+/* A register that is neither live nor in @avoid, R0-R5 first, or -1. */
+static int bpf_kasan_dead_reg(u16 live, u16 avoid)
+{
+	int r;
+
+	for (r = BPF_REG_0; r <= BPF_REG_9; r++)
+		if (!((live | avoid) & BIT(r)))
+			return r;
+	return -1;
+}
+
+/*
+ * Choose the registers of the check of @s: rT for the shadow address and
+ * rV for the shadow byte(s). @live: registers live before the access; @dst:
+ * the destination of a load when dead before it (0 otherwise); @avoid:
+ * registers the access uses; @sb: the shadow address kept by an earlier
+ * check, and whether this one should keep it.
+ *
+ * rT is the kept shadow address when the base matches and the offset goes
+ * into the shadow load; else a dead register that outlives the access when
+ * the base serves again (the shadow byte then goes to AX, and rT is kept);
+ * else the destination of a load, else a dead register, else one of R0-R5
+ * saved around the check. The partial-granule check computes in AX, so rV
+ * is not AX there: rT when not kept, else another dead register.
+ */
+static void bpf_kasan_site_regs(struct bpf_kasan_site *s, u16 live, u16 dst,
+				u16 avoid, const struct bpf_kasan_shadow_reg *sb)
+{
+	int r;
+
+	s->spill_scratch = false;
+	s->reuse = !s->add_off && sb->reg >= 0 && sb->base == s->base;
+	s->keep = false;
+	if (s->reuse) {
+		s->scratch = sb->reg;
+		/* A load into it ends it. */
+		s->keep = !(dst & BIT(sb->reg));
+	} else if (!s->add_off && sb->chain &&
+		   ((r = bpf_kasan_dead_reg(live, avoid | sb->chain)) >= 0 ||
+		    (r = bpf_kasan_dead_reg(live, avoid)) >= 0)) {
+		/* Preferably one that the next accesses leave alone. */
+		s->scratch = r;
+		s->keep = true;
+	} else if (dst) {
+		s->scratch = __ffs(dst);
+	} else {
+		/*
+		 * A dead register needs no saving; prefer R0-R5, which the
+		 * slow path then need not save either, and one that does not
+		 * hold a kept shadow address.
+		 */
+		r = bpf_kasan_dead_reg(live, avoid | (sb->reg >= 0 ? BIT(sb->reg) : 0));
+		if (r < 0)
+			r = bpf_kasan_dead_reg(live, avoid);
+		if (r < 0) {
+			/* None: save one of R0-R5 (at most four are avoided). */
+			for (r = BPF_REG_1; avoid & BIT(r); r = (r + 1) % (BPF_REG_5 + 1))
+				;
+			s->spill_scratch = true;
+		}
+		s->scratch = r;
+	}
+
+	s->val = s->keep ? BPF_REG_AX : s->scratch;
+	if (s->keep && s->narrow && s->last < 0) {
+		r = dst ? __ffs(dst) : bpf_kasan_dead_reg(live, avoid | BIT(s->scratch));
+		if (r >= 0 && r != s->scratch) {
+			s->val = r;
+		} else {
+			s->val = s->scratch;
+			s->keep = false;
+		}
+	}
+	/* Dead or restored registers, and a kept rT must survive the call. */
+	s->clobber = (dst | (s->keep ? 0 : BIT(s->scratch)) |
+		      (s->val != BPF_REG_AX ? BIT(s->val) : 0)) & BPF_KASAN_CALLER_SAVED;
+}
+
+/*
  * Decide whether the instruction at @idx is instrumented and how. Returns
  * false for instructions that are not memory accesses or that are skipped
  * (counted in @stats when not NULL). @live: registers that may be live
- * before the instruction.
+ * before the instruction; @sb: see bpf_kasan_site_regs().
  */
 static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
-				u16 live, bool ax_live, struct bpf_kasan_site *s,
+				u16 live, bool ax_live,
+				const struct bpf_kasan_shadow_reg *sb,
+				struct bpf_kasan_site *s,
 				struct bpf_kasan_stats *stats)
 {
 	const struct bpf_insn *insn = &env->prog->insnsi[idx];
@@ -357,9 +464,8 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 	struct bpf_insn_aux_data *aux = &env->insn_aux_data[idx];
 	u8 class = BPF_CLASS(insn->code), mode = BPF_MODE(insn->code);
 	bool load = false, stack, probe = false;
-	u16 avoid;
+	u16 avoid, dst;
 	u32 orig;
-	int r;
 
 	switch (class) {
 	case BPF_LDX:
@@ -417,31 +523,13 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 	bpf_kasan_site_granule(aux, s);
 	s->ax_live = ax_live;
 
-	if (load && insn->dst_reg != s->base && insn->dst_reg != BPF_REG_AX) {
-		/* The destination is dead until the load writes it. */
-		s->scratch = insn->dst_reg;
-		s->spill_scratch = false;
-	} else {
-		avoid = BIT(s->base) | BIT(insn->dst_reg) |
-			(class == BPF_STX ? BIT(insn->src_reg) : 0);
-		if (class == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_CMPXCHG)
-			avoid |= BIT(BPF_REG_0);
-		/*
-		 * A dead register needs no saving; prefer R0-R5, which the
-		 * slow path then need not save either.
-		 */
-		s->spill_scratch = false;
-		for (r = BPF_REG_0; r <= BPF_REG_9; r++)
-			if (!((avoid | live) & BIT(r)))
-				break;
-		if (r > BPF_REG_9) {
-			/* None: save one of R0-R5 (at most four are avoided). */
-			for (r = BPF_REG_1; avoid & BIT(r); r = (r + 1) % (BPF_REG_5 + 1))
-				;
-			s->spill_scratch = true;
-		}
-		s->scratch = r;
-	}
+	/* The destination of a load is dead until the load writes it. */
+	dst = load && insn->dst_reg != s->base ? bpf_kasan_reg(insn->dst_reg) : 0;
+	avoid = BIT(s->base) | bpf_kasan_reg(insn->dst_reg) |
+		(class == BPF_STX ? bpf_kasan_reg(insn->src_reg) : 0);
+	if (class == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_CMPXCHG)
+		avoid |= BIT(BPF_REG_0);
+	bpf_kasan_site_regs(s, live, dst, avoid, sb);
 
 	/*
 	 * Instructions inserted by earlier rewrites have orig_idx 0; name
@@ -484,6 +572,52 @@ static void bpf_kasan_block_starts(struct bpf_verifier_env *env, unsigned long *
 		}
 		if ((op == BPF_EXIT || op == BPF_JA) && i + 1 < n)
 			__set_bit(i + 1, start);
+	}
+}
+
+/*
+ * For each memory access followed, in its basic block and before a call or
+ * a write of its base register, by other accesses through the same base
+ * register: the registers that the instructions up to the last of them use
+ * or write, into @chain (0 for other instructions). The check of such an
+ * access keeps the shadow address of the base in a register outside that
+ * set, for the next checks (bpf_kasan_site_regs()). @start: see
+ * bpf_kasan_block_starts(). A hint: skipped or elided accesses count too.
+ */
+static void bpf_kasan_base_chains(struct bpf_verifier_env *env,
+				  const unsigned long *start, u16 *chain)
+{
+	const struct bpf_insn *insns = env->prog->insnsi;
+	u16 bases = 0, use, def, base, touched[BPF_REG_9 + 1] = {};
+	int i, r;
+
+	for (i = env->prog->len - 1; i >= 0; i--) {
+		const struct bpf_insn *insn = &insns[i];
+		u8 class = BPF_CLASS(insn->code);
+
+		base = 0;
+		if (class == BPF_LDX ||
+		    (class == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC &&
+		     insn->imm == BPF_LOAD_ACQ))
+			base = bpf_kasan_reg(insn->src_reg);
+		else if (class == BPF_STX ||
+			 (class == BPF_ST && BPF_MODE(insn->code) != BPF_NOSPEC))
+			base = bpf_kasan_reg(insn->dst_reg);
+		bpf_kasan_use_def(insn, &use, &def);
+		if (class == BPF_JMP && BPF_OP(insn->code) == BPF_CALL)
+			def = BPF_KASAN_ALL_REGS;
+		/* bases: registers that later accesses use unchanged */
+		bases &= ~def;
+		for (r = BPF_REG_0; r <= BPF_REG_9; r++)
+			touched[r] |= use | def;
+		if (bases & base) {
+			chain[i] = touched[__ffs(base)];
+		} else if (base) {
+			bases |= base;
+			touched[__ffs(base)] = use | def;
+		}
+		if (test_bit(i, start))
+			bases = 0;
 	}
 }
 
@@ -555,7 +689,7 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 		*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, BPF_REG_AX,
 				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_AX));
 
-	if (inline_check) {
+	if (inline_check && !s->reuse) {
 		*p++ = ld_shadow[0];
 		*p++ = ld_shadow[1];
 		*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
@@ -563,52 +697,59 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 			*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, s->off);
 		*p++ = BPF_ALU64_IMM(BPF_RSH, BPF_REG_AX, KASAN_SHADOW_SCALE_SHIFT);
 		*p++ = BPF_ALU64_REG(BPF_ADD, s->scratch, BPF_REG_AX);
-		if (s->narrow) {
-			*p++ = BPF_LDX_MEMSX(BPF_B, s->scratch, s->scratch, s->shadow_off);
-			to_ok[0] = p;
-			*p++ = BPF_JMP_IMM(BPF_JEQ, s->scratch, 0, 0);
-			if (s->last < 0) {
-				*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
-				if (s->off + s->size - 1)
-					*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX,
-							     s->off + s->size - 1);
-				*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX,
-						      BPF_KASAN_GRANULE - 1);
-				to_ok[1] = p;
-				*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->scratch, 0);
-			} else if (s->last < BPF_KASAN_GRANULE - 1) {
-				/* Ending on the last byte, it is always bad. */
-				to_ok[1] = p;
-				*p++ = BPF_JMP_IMM(BPF_JSGT, s->scratch, s->last, 0);
-			}
-		} else {
-			if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
-				*p++ = BPF_LDX_MEM(BPF_H, s->scratch, s->scratch,
-						   s->shadow_off);
-				/* 32-bit compare: immune to BPF_F_TEST_RND_HI32. */
-				to_ok[0] = p;
-				*p++ = BPF_JMP32_IMM(BPF_JEQ, s->scratch, 0, 0);
-			} else {
-				/*
-				 * The u16 would be misaligned for every odd
-				 * granule: a trap to emulate it (riscv64).
-				 * Sign-extending loads are 64-bit definitions:
-				 * no zero extension gets inserted after them.
-				 */
-				*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch,
-						     s->shadow_off);
-				*p++ = BPF_LDX_MEMSX(BPF_B, s->scratch, s->scratch,
-						     s->shadow_off + 1);
-				*p++ = BPF_ALU64_REG(BPF_OR, s->scratch, BPF_REG_AX);
-				to_ok[0] = p;
-				*p++ = BPF_JMP_IMM(BPF_JEQ, s->scratch, 0, 0);
-			}
+	}
+	/*
+	 * Sign-extending loads are 64-bit definitions: no zero extension or
+	 * BPF_F_TEST_RND_HI32 garbage gets inserted after them, which would
+	 * go through AX.
+	 */
+	if (inline_check && s->narrow) {
+		*p++ = BPF_LDX_MEMSX(BPF_B, s->val, s->scratch, s->shadow_off);
+		to_ok[0] = p;
+		*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
+		if (s->last < 0) {
+			/* rV is not AX here, see bpf_kasan_site_regs() */
+			*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
+			if (s->off + s->size - 1)
+				*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX,
+						     s->off + s->size - 1);
+			*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX,
+					      BPF_KASAN_GRANULE - 1);
+			to_ok[1] = p;
+			*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->val, 0);
+		} else if (s->last < BPF_KASAN_GRANULE - 1) {
+			/* Ending on the last byte, it is always bad. */
+			to_ok[1] = p;
+			*p++ = BPF_JMP_IMM(BPF_JSGT, s->val, s->last, 0);
 		}
+	} else if (inline_check && IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
+		*p++ = BPF_LDX_MEMSX(BPF_H, s->val, s->scratch, s->shadow_off);
+		to_ok[0] = p;
+		*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
+	} else if (inline_check) {
+		/*
+		 * The u16 would be misaligned for every odd granule: a trap
+		 * to emulate it (riscv64). Two bytes, or-ed into rV unless
+		 * rV is AX (rT kept), then tested one by one.
+		 */
+		*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch, s->shadow_off);
+		if (s->val == BPF_REG_AX) {
+			/* The first byte is not zero: to the slow path. */
+			*p++ = BPF_JMP_IMM(BPF_JNE, BPF_REG_AX, 0, 2);
+			*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch,
+					     s->shadow_off + 1);
+		} else {
+			*p++ = BPF_LDX_MEMSX(BPF_B, s->val, s->scratch,
+					     s->shadow_off + 1);
+			*p++ = BPF_ALU64_REG(BPF_OR, s->val, BPF_REG_AX);
+		}
+		to_ok[0] = p;
+		*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
 	}
 
-	/* Slow path: R0-R5 are clobbered by the call, rT needs no saving. */
+	/* Slow path: R0-R5 are clobbered by the call but dead ones need no saving. */
 	for (r = BPF_REG_0; r <= BPF_REG_5; r++)
-		if (!inline_check || r != s->scratch)
+		if (!inline_check || !(s->clobber & BIT(r)))
 			*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, r,
 					   bpf_kasan_slot(frame, BPF_KASAN_SLOT_R0 + r));
 	if (s->base != BPF_REG_1)
@@ -618,7 +759,7 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 	*p++ = BPF_MOV64_IMM(BPF_REG_2, s->info);
 	*p++ = BPF_EMIT_CALL(bpf_kasan_check);
 	for (r = BPF_REG_0; r <= BPF_REG_5; r++)
-		if (!inline_check || r != s->scratch)
+		if (!inline_check || !(s->clobber & BIT(r)))
 			*p++ = BPF_LDX_MEM(BPF_DW, r, BPF_REG_FP,
 					   bpf_kasan_slot(frame, BPF_KASAN_SLOT_R0 + r));
 
@@ -644,6 +785,9 @@ struct bpf_kasan_rewrite {
 	const unsigned long *ax_live;	/* see bpf_kasan_ax_liveness() */
 	/* see bpf_kasan_block_starts(), NULL: do not elide checks */
 	const unsigned long *block_start;
+	/* see bpf_kasan_base_chains(), unused without block_start */
+	const u16 *chain;
+	struct bpf_kasan_shadow_reg sb;	/* see bpf_kasan_site_regs() */
 	u32 subprog;		/* subprogram of the current instruction */
 	/* checked bytes by base register R0-R9, see bpf_kasan_site_checked() */
 	struct bpf_kasan_range checked[BPF_REG_9 + 1];
@@ -665,25 +809,39 @@ static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 
 	while (si[rw->subprog + 1].start <= idx)
 		rw->subprog++;
-	if (!rw->block_start || test_bit(idx, rw->block_start))
+	if (!rw->block_start || test_bit(idx, rw->block_start)) {
 		memset(checked, 0, sizeof(rw->checked));
+		rw->sb.reg = -1;
+	}
+	rw->sb.chain = rw->block_start ? rw->chain[idx] : 0;
 	if (!bpf_kasan_site_init(env, idx, rw->live ? rw->live[idx] : BPF_KASAN_ALL_REGS,
-				 test_bit(idx, rw->ax_live), &s, &rw->stats))
+				 test_bit(idx, rw->ax_live), &rw->sb, &s, &rw->stats))
 		goto defs;
 	if (bpf_kasan_site_checked(&checked[s.base], &s)) {
 		rw->stats.elided++;
 		goto defs;
 	}
 	rw->stats.instrumented++;
+	rw->stats.reused += rw->mode == BPF_KASAN_INLINE && s.reuse;
 	cnt = bpf_kasan_emit(&s, rw->mode,
 			     round_up(si[rw->subprog].stack_depth, BPF_REG_SIZE),
 			     insn, buf);
 	rw->stats.added += cnt - 1;
 	__set_bit(rw->subprog, rw->used);
 	bpf_kasan_range_add(&checked[s.base], &s);
-	/* An unsaved scratch register changed (a load's is its destination). */
-	if (rw->mode == BPF_KASAN_INLINE && !s.spill_scratch)
-		checked[s.scratch] = (struct bpf_kasan_range){};
+	if (rw->mode == BPF_KASAN_INLINE) {
+		/* Unsaved registers that the check changed. */
+		if (!s.spill_scratch)
+			checked[s.scratch] = (struct bpf_kasan_range){};
+		if (s.val != BPF_REG_AX)
+			checked[s.val] = (struct bpf_kasan_range){};
+		if (s.keep) {
+			rw->sb.reg = s.scratch;
+			rw->sb.base = s.base;
+		} else if (rw->sb.reg == s.scratch || rw->sb.reg == s.val) {
+			rw->sb.reg = -1;
+		}
+	}
 defs:
 	bpf_kasan_use_def(insn, &use, &def);
 	/* A call may free memory: forget everything. */
@@ -692,6 +850,10 @@ defs:
 	for (r = BPF_REG_0; r <= BPF_REG_9; r++)
 		if (def & BIT(r))
 			checked[r] = (struct bpf_kasan_range){};
+	/* The program reads or writes the kept register, or writes the base. */
+	if (rw->sb.reg >= 0 &&
+	    (((use | def) & BIT(rw->sb.reg)) || (def & BIT(rw->sb.base))))
+		rw->sb.reg = -1;
 	return cnt;
 }
 
@@ -735,7 +897,7 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 	int mode = READ_ONCE(bpf_kasan_mode);
 	unsigned long *ax_live, *block_start;
 	struct bpf_kasan_rewrite *rw;
-	u16 *live = NULL;
+	u16 *live = NULL, *chain;
 	int ret;
 
 	if (mode == BPF_KASAN_OFF || !env->prog->jit_requested ||
@@ -745,7 +907,8 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 	rw = kzalloc_obj(*rw, GFP_KERNEL_ACCOUNT);
 	ax_live = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
 	block_start = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
-	if (!rw || !ax_live || !block_start) {
+	chain = kvcalloc(env->prog->len, sizeof(*chain), GFP_KERNEL_ACCOUNT);
+	if (!rw || !ax_live || !block_start || !chain) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -753,11 +916,13 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 	live = bpf_kasan_liveness(env);
 	bpf_kasan_ax_liveness(env, ax_live);
 	bpf_kasan_block_starts(env, block_start);
+	bpf_kasan_base_chains(env, block_start, chain);
 	rw->mode = mode;
 	rw->live = live;
 	rw->ax_live = ax_live;
 	/* Without liveness, the control flow is not known (indirect jumps). */
 	rw->block_start = live ? block_start : NULL;
+	rw->chain = chain;
 	ret = bpf_kasan_rewrite(env, rw);
 	if (ret == -ERANGE && mode == BPF_KASAN_INLINE) {
 		verbose(env,
@@ -768,6 +933,7 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 		rw->live = live;
 		rw->ax_live = ax_live;
 		rw->block_start = live ? block_start : NULL;
+		rw->chain = chain;
 		ret = bpf_kasan_rewrite(env, rw);
 	}
 	if (ret == -ERANGE) {
@@ -781,9 +947,9 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 
 	if (env->log.level & BPF_LOG_STATS)
 		verbose(env,
-			"bpf_kasan: %s, %u accesses instrumented, %u elided, skipped %s %u %s %u %s %u, %u insns added\n",
+			"bpf_kasan: %s, %u accesses instrumented, %u elided, %u with a kept shadow address, skipped %s %u %s %u %s %u, %u insns added\n",
 			mode == BPF_KASAN_INLINE ? "inline" : "outline",
-			rw->stats.instrumented, rw->stats.elided,
+			rw->stats.instrumented, rw->stats.elided, rw->stats.reused,
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK],
 			rw->stats.skipped[BPF_KASAN_SKIP_STACK],
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE],
@@ -791,6 +957,7 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
 			rw->stats.skipped[BPF_KASAN_SKIP_AX], rw->stats.added);
 out:
+	kvfree(chain);
 	bitmap_free(block_start);
 	bitmap_free(ax_live);
 	kvfree(live);

@@ -583,6 +583,54 @@ static void run_elide(struct bpf_kasan_observe *obs, int mode)
 	bpf_kasan__destroy(skel);
 }
 
+/*
+ * Checks after the first through one base register in a basic block use
+ * the shadow address that the first kept (kernel.bpf_kasan=1; with 2 there
+ * are none, the reports must not change): exact partial-granule checks in
+ * that form too, with constant blinding on as well (@harden).
+ */
+static void run_kept(struct bpf_kasan_observe *obs, int mode, int harden)
+{
+	struct bpf_program *prog;
+	struct bpf_kasan *skel;
+	int saved_harden = 0;
+	char log[4096] = "";
+	__u64 start;
+	__u32 len;
+
+	if (!ASSERT_OK(read_int(BPF_HARDEN_SYSCTL, &saved_harden), "read net.core.bpf_jit_harden") ||
+	    !ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, harden), "set net.core.bpf_jit_harden") ||
+	    !ASSERT_OK(write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
+		goto out;
+	skel = bpf_kasan__open();
+	if (!ASSERT_OK_PTR(skel, "bpf_kasan__open"))
+		goto out;
+	prog = skel->progs.kept_chain;
+	bpf_program__set_log_level(prog, 4);
+	bpf_program__set_log_buf(prog, log, sizeof(log));
+	if (!ASSERT_OK(bpf_kasan__load(skel), "bpf_kasan__load"))
+		goto destroy;
+	/* The first check through the base keeps its shadow address. */
+	if (mode == 1)
+		ASSERT_HAS_SUBSTR(log, "4 with a kept shadow address", "kept_chain log");
+	prog_image(prog, &start, &len);
+	reset_reports(obs);
+	if (!ASSERT_OK(run_prog(prog), "run kept_chain"))
+		goto destroy;
+	ASSERT_EQ(obs->bss->nr_reports, 2, "kept_chain: reports");
+	if (have_kprobe) {
+		ASSERT_EQ(obs->bss->call_addr, skel->bss->base + 104, "first report: address");
+		ASSERT_EQ(obs->bss->call_size, 8, "first report: size");
+		ASSERT_EQ(obs->bss->call_is_write, 0, "first report: read");
+		ASSERT_TRUE(obs->bss->call_ip > start && obs->bss->call_ip <= start + len,
+			    "first report: ip in the program");
+	}
+destroy:
+	bpf_kasan__destroy(skel);
+out:
+	ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, saved_harden), "restore net.core.bpf_jit_harden");
+}
+
 void test_bpf_kasan(void)
 {
 	struct bpf_kasan_observe *obs;
@@ -621,6 +669,12 @@ void test_bpf_kasan(void)
 		run_elide(obs, 1);
 	if (test__start_subtest("elide_outline"))
 		run_elide(obs, 2);
+	if (test__start_subtest("kept_inline"))
+		run_kept(obs, 1, 0);
+	if (test__start_subtest("kept_inline_blinded"))
+		run_kept(obs, 1, 2);
+	if (test__start_subtest("kept_outline"))
+		run_kept(obs, 2, 0);
 	if (test__start_subtest("interpreter_vs_jit"))
 		run_diff(obs);
 out:

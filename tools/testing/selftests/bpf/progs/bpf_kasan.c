@@ -4,7 +4,8 @@
  * single access at (window of bad memory from bpf_testmod) + off. The test
  * picks the window and the offset, and checks what KASAN reported. Also the
  * same accesses to the stack, and PROBE_MEM loads, which must not be
- * checked, and accesses whose check is elided.
+ * checked, accesses whose check is elided, and checks that use a kept
+ * shadow address.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -194,6 +195,30 @@ int rmw_call(void *ctx)
 		      "*(u64 *)(r6 + 32) = r7;"
 		      : : [p] "r"(p), __imm(bpf_get_prandom_u32)
 		      : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "memory");
+	return 0;
+}
+
+/*
+ * Accesses through one base register in one basic block: the checks after
+ * the first use the shadow address that the first kept. In the partial
+ * window ([0, 109) valid), the u8 and u32 in the partial granule are valid,
+ * the u64 there and the store at 112 are bad: two reports, the first an
+ * 8-byte read at 104.
+ */
+SEC("syscall")
+int kept_chain(void *ctx)
+{
+	__u8 *p = bpf_kfunc_kasan_mem(BPF_TESTMOD_KASAN_PARTIAL, BPF_TESTMOD_KASAN_WIN);
+
+	if (!p)
+		return 1;
+	base = (unsigned long)p;
+	asm volatile ("r1 = *(u64 *)(%[p] + 96);"
+		      "r1 = *(u8 *)(%[p] + 104);"
+		      "r1 = *(u32 *)(%[p] + 104);"
+		      "r1 = *(u64 *)(%[p] + 104);"
+		      "*(u8 *)(%[p] + 112) = r1;"
+		      : : [p] "r"(p) : "r1", "memory");
 	return 0;
 }
 
