@@ -402,14 +402,18 @@ static void bpf_kasan_site_regs(struct bpf_kasan_site *s, u16 live, u16 dst,
 	s->spill_scratch = false;
 	s->reuse = !s->add_off && sb->reg >= 0 && sb->base == s->base;
 	s->keep = false;
+	r = -1;
+	if (!s->reuse && !s->add_off && sb->chain) {
+		/* Preferably one that the next accesses leave alone. */
+		r = bpf_kasan_dead_reg(live, avoid | sb->chain);
+		if (r < 0)
+			r = bpf_kasan_dead_reg(live, avoid);
+	}
 	if (s->reuse) {
 		s->scratch = sb->reg;
 		/* A load into it ends it. */
 		s->keep = !(dst & BIT(sb->reg));
-	} else if (!s->add_off && sb->chain &&
-		   ((r = bpf_kasan_dead_reg(live, avoid | sb->chain)) >= 0 ||
-		    (r = bpf_kasan_dead_reg(live, avoid)) >= 0)) {
-		/* Preferably one that the next accesses leave alone. */
+	} else if (r >= 0) {
 		s->scratch = r;
 		s->keep = true;
 	} else if (dst) {

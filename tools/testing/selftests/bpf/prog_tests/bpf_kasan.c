@@ -598,7 +598,8 @@ static void run_kept(struct bpf_kasan_observe *obs, int mode, int harden)
 	__u64 start;
 	__u32 len;
 
-	if (!ASSERT_OK(read_int(BPF_HARDEN_SYSCTL, &saved_harden), "read net.core.bpf_jit_harden") ||
+	if (!ASSERT_OK(read_int(BPF_HARDEN_SYSCTL, &saved_harden),
+		       "read net.core.bpf_jit_harden") ||
 	    !ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, harden), "set net.core.bpf_jit_harden") ||
 	    !ASSERT_OK(write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
 		goto out;
