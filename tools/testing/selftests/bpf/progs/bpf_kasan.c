@@ -32,9 +32,19 @@ __u32 off;
 /* Address of the window, for the test to compute the expected address. */
 __u64 base;
 
+/* The window of bad memory of kind @k, its address in base. */
+static __always_inline __u8 *kasan_window(int k)
+{
+	__u8 *p = bpf_kfunc_kasan_mem(k, BPF_TESTMOD_KASAN_WIN);
+
+	if (p)
+		base = (unsigned long)p;
+	return p;
+}
+
 static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
 {
-	__u8 *p = bpf_kfunc_kasan_mem(kind, BPF_TESTMOD_KASAN_WIN);
+	__u8 *p = kasan_window(kind);
 	__u32 o;
 
 	if (KASAN_STRICT_ALIGN)
@@ -43,7 +53,6 @@ static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
 
 	if (!p)
 		return NULL;
-	base = (unsigned long)p;
 	if (o > BPF_TESTMOD_KASAN_WIN - size)
 		return NULL;
 	return p + o;
@@ -142,12 +151,11 @@ int stack_r10(void *ctx)
 SEC("syscall")
 int probe_mem(void *ctx)
 {
-	__u8 *p = bpf_kfunc_kasan_mem(BPF_TESTMOD_KASAN_UAF, BPF_TESTMOD_KASAN_WIN);
+	__u8 *p = kasan_window(BPF_TESTMOD_KASAN_UAF);
 	__u8 *q;
 
 	if (!p)
 		return 1;
-	base = (unsigned long)p;
 	q = bpf_rdonly_cast(p, 0);
 	asm volatile ("r1 = *(u8 *)(%[q] + 32);"
 		      "r1 = *(u16 *)(%[q] + 32);"
@@ -168,11 +176,10 @@ int probe_mem(void *ctx)
 SEC("syscall")
 int rmw_block(void *ctx)
 {
-	__u8 *p = bpf_kfunc_kasan_mem(BPF_TESTMOD_KASAN_UAF, BPF_TESTMOD_KASAN_WIN);
+	__u8 *p = kasan_window(BPF_TESTMOD_KASAN_UAF);
 
 	if (!p)
 		return 1;
-	base = (unsigned long)p;
 	asm volatile ("r1 = *(u64 *)(%[p] + 32);"
 		      "r1 += 1;"
 		      "*(u64 *)(%[p] + 32) = r1;"
@@ -184,11 +191,10 @@ int rmw_block(void *ctx)
 SEC("syscall")
 int rmw_call(void *ctx)
 {
-	__u8 *p = bpf_kfunc_kasan_mem(BPF_TESTMOD_KASAN_UAF, BPF_TESTMOD_KASAN_WIN);
+	__u8 *p = kasan_window(BPF_TESTMOD_KASAN_UAF);
 
 	if (!p)
 		return 1;
-	base = (unsigned long)p;
 	asm volatile ("r6 = %[p];"
 		      "r7 = *(u64 *)(r6 + 32);"
 		      "call %[bpf_get_prandom_u32];"
@@ -208,11 +214,10 @@ int rmw_call(void *ctx)
 SEC("syscall")
 int kept_chain(void *ctx)
 {
-	__u8 *p = bpf_kfunc_kasan_mem(BPF_TESTMOD_KASAN_PARTIAL, BPF_TESTMOD_KASAN_WIN);
+	__u8 *p = kasan_window(BPF_TESTMOD_KASAN_PARTIAL);
 
 	if (!p)
 		return 1;
-	base = (unsigned long)p;
 	asm volatile ("r1 = *(u64 *)(%[p] + 96);"
 		      "r1 = *(u8 *)(%[p] + 104);"
 		      "r1 = *(u32 *)(%[p] + 104);"
