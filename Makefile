@@ -12,13 +12,16 @@
 #   make bench     time memory-bound BPF programs with kernel.bpf_kasan
 #                  off/inline/outline, beside the same C built with and
 #                  without KASAN; print ns per run, ratios, code per access
+#   make fuzz      differential fuzzing: N random programs (default 1000)
+#                  from SEED (default 1) with the checks off and on, any
+#                  difference fails (N=..., SEED=..., FUZZ_ARGS=...)
 
 SHELL := /bin/bash
 # x86_64 (default), arm64 or riscv64; `make check` without ARCH runs all three.
 ARCH ?=
 export ARCH
 
-.PHONY: all setup tree kernel selftests check demo patches series-check regress bench vm
+.PHONY: all setup tree kernel selftests check demo patches series-check regress bench fuzz vm
 
 all: selftests
 
@@ -51,6 +54,9 @@ regress:
 
 bench:
 	@scripts/bench
+
+fuzz:
+	@FUZZ_N='$(N)' FUZZ_SEED='$(SEED)' scripts/fuzz
 
 # Interactive use: make vm CMD='./test_progs -t verifier_and'
 vm:
