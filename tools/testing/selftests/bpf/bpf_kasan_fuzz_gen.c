@@ -936,6 +936,26 @@ static void gen_fold(struct fz_gen *g)
 	}
 }
 
+/*
+ * With BPF_F_TEST_RND_HI32, the verifier gives every 32-bit definition
+ * random upper bits unless it saw them read as 64 bits. It marks such
+ * reads only on the paths it walks: a read on a path pruned at a branch
+ * join (7.2 tracks no zero extension in state pruning), or of an argument
+ * of a global function, lets random bits through, with or without the
+ * checks. Before each branch, read every scalar as 64 bits, so that these
+ * programs test how the pass keeps the zero extension data, not that.
+ */
+static void zext_guard(struct fz_gen *g)
+{
+	int r;
+
+	if (!(g->p->prog_flags & BPF_F_TEST_RND_HI32))
+		return;
+	for (r = 0; r < NR_REGS; r++)
+		if (g->r[r].t == RT_SCALAR)
+			emit(g, BPF_ALU64 | BPF_MOV | BPF_X, r, r, 0, 0);
+}
+
 /* Branches: a region some path skips; the join keeps what both agree on. */
 
 struct fz_region {
@@ -976,6 +996,7 @@ static int gen_cond_jump(struct fz_gen *g, __u32 avoid)
 
 	if (s < 0)
 		return -1;
+	zext_guard(g);
 	at = here(g);
 	s2 = pick_from(g, regs_of(g, RT_SCALAR) & ~(1u << s));
 	if (s2 >= 0 && coin(g, 1, 3))
@@ -1280,6 +1301,7 @@ static void snip_packet(struct fz_gen *g)
 		set_none(g, b);
 		g->r[b].t = RT_PKT;
 		g->r[b].range = len;
+		zext_guard(g);
 		at = here(g);
 		emit(g, BPF_JMP | BPF_JGT | BPF_X, t, e, 0, 0);
 		region_begin(g, &rg, at);
@@ -1304,6 +1326,7 @@ static void snip_packet(struct fz_gen *g)
 		set_none(g, t);
 		g->r[b].range = len;
 		g->r[b].off = 0;
+		zext_guard(g);
 		at = here(g);
 		emit(g, BPF_JMP | BPF_JGT | BPF_X, t, e, 0, 0);
 		region_begin(g, &rg, at);
@@ -1440,6 +1463,7 @@ static void snip_call(struct fz_gen *g)
 			emit(g, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, key_off);
 			emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 			call_clobber(g);
+			zext_guard(g);
 			at = here(g);
 			emit(g, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 0, 0);
 			region_begin(g, &rg, at);
@@ -1714,17 +1738,10 @@ static void snip_global_sub(struct fz_gen *g)
 		snip_chain(g);
 		return;
 	}
-	for (r = BPF_REG_1; r <= nargs; r++) {
+	for (r = BPF_REG_1; r <= nargs; r++)
 		gen_scalar(g, r);
-		/*
-		 * The verifier does not count the arguments of a global
-		 * function as 64-bit reads: with BPF_F_TEST_RND_HI32 a
-		 * 32-bit definition would pass random upper bits. A 64-bit
-		 * read here gets it zero-extended.
-		 */
-		if (g->p->prog_flags & BPF_F_TEST_RND_HI32)
-			emit(g, BPF_ALU64 | BPF_MOV | BPF_X, r, r, 0, 0);
-	}
+	/* see zext_guard(): arguments of global functions */
+	zext_guard(g);
 	idx = sub_begin(g, &s, FZ_SUB_GLOBAL, nargs);
 	for (r = 0; r < NR_REGS; r++)
 		set_none(g, r);
@@ -1850,6 +1867,7 @@ static void snip_branchy(struct fz_gen *g)
 		}
 	}
 	emit(g, BPF_ALU64 | BPF_ADD | BPF_K, c, 0, 0, 1);
+	zext_guard(g);
 	emit(g, BPF_JMP | BPF_JLT | BPF_K, c, 0, head - here(g) - 1, iters);
 	/* Only what the loop keeps defined is folded. */
 	for (i = 0; i < NR_REGS; i++)
@@ -1869,6 +1887,7 @@ static void snip_long_jump(struct fz_gen *g, int m)
 	set_map_ptr(g, BPF_REG_6, FZ_MAP_V37, 0);
 	emit(g, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_7, BPF_REG_6, 4, 0);
 	emit(g, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
+	zext_guard(g);
 	at = here(g);
 	emit(g, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_7, 0, 0, (__s32)fz_rng_next(&g->rng));
 	for (i = 0; i < m; i++) {
