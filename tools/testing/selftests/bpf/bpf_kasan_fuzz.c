@@ -180,13 +180,16 @@ static void restore_sysctls(void)
 	sysctls.modified = false;
 }
 
+/* SIGINT, SIGTERM, SIGHUP and crashes: restore, then die of the signal. */
 static void on_signal(int sig)
 {
-	static const char msg[] = "bpf_kasan_fuzz: interrupted, sysctls restored\n";
+	static const char msg[] = "bpf_kasan_fuzz: killed by a signal, sysctls restored\n";
 
 	restore_sysctls();
 	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
 		_exit(128 + sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
 	_exit(128 + sig);
 }
 
@@ -1563,6 +1566,10 @@ static void setup(void)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGSEGV, on_signal);
+	signal(SIGBUS, on_signal);
+	signal(SIGABRT, on_signal);
 	atexit(restore_sysctls);
 
 	if (!sysctls.present[S_HARDEN] || !sysctls.present[S_JIT])
