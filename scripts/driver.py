@@ -29,17 +29,27 @@ def fail(msg, log=None):
 
 
 def lock_cache():
-    """The lock of lock_cache in scripts/lib.sh, unless a caller holds it.
-    Returns the open lock file (keep it), or None."""
-    if os.environ.get("BPF_KASAN_LOCKED"):
-        return None
-    os.makedirs(CACHE, exist_ok=True)
-    fh = open(os.path.join(CACHE, ".lock"), "w")
+    """The locks of lock_cache in scripts/lib.sh (this machine's, then the
+    cache's) that no caller holds. Returns the open lock files (keep
+    them), or None."""
+    held = []
+    if not os.environ.get("BPF_KASAN_MACHINE_LOCKED"):
+        held.append(_flock(os.environ.get("BPF_KASAN_MACHINE_LOCK",
+                                          "/var/tmp/bpf-kasan-machine.lock"),
+                           "another bpf-kasan run is using this machine"))
+    if not os.environ.get("BPF_KASAN_LOCKED"):
+        os.makedirs(CACHE, exist_ok=True)
+        held.append(_flock(os.path.join(CACHE, ".lock"),
+                           "cache %s is in use by another run" % CACHE))
+    return held or None
+
+
+def _flock(path, busy):
+    fh = open(path, "w")
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        print("%s: cache %s is in use by another run, waiting" % (SCRIPT, CACHE),
-              file=sys.stderr)
+        print("%s: %s, waiting" % (SCRIPT, busy), file=sys.stderr)
         fcntl.flock(fh, fcntl.LOCK_EX)
     return fh
 

@@ -174,7 +174,17 @@ run_logged() {
 
 # Serialize all users of one cache: builds and VM runs must not interleave.
 # The lock is recursive through BPF_KASAN_LOCKED so scripts can call scripts.
+# Runs on other caches of this machine wait too (BPF_KASAN_MACHINE_LOCK):
+# two kernel builds or TCG guests on two cores only slow each other down.
 lock_cache() {
+	if [ -z "${BPF_KASAN_MACHINE_LOCKED:-}" ]; then
+		exec 7>"${BPF_KASAN_MACHINE_LOCK:-/var/tmp/bpf-kasan-machine.lock}"
+		if ! flock -n 7; then
+			log "another bpf-kasan run is using this machine, waiting"
+			flock 7
+		fi
+		export BPF_KASAN_MACHINE_LOCKED=1
+	fi
 	if [ -z "${BPF_KASAN_LOCKED:-}" ]; then
 		exec 9>"$CACHE/.lock"
 		if ! flock -n 9; then
