@@ -1,10 +1,106 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Common helpers for the bpf-kasan driver scripts. Sourced, not executed.
 #
 # Every script writes its outputs below $CACHE (default /var/tmp/bpf-kasan),
 # never into the checkout, so a fresh clone reuses the previous builds.
 
-set -euo pipefail
+# The variables below are used by the scripts that source this file.
+# shellcheck disable=SC2034
+
+# -E: the ERR trap below also fires in functions and command substitutions.
+set -Eeuo pipefail
+
+# Failures: every script that sources this file ends a failed run with one
+# line on stderr,
+#
+#	FAILED: <script>: <what> (see <log>)
+#
+# die() prints it; otherwise the EXIT trap does when the script exits
+# non-zero: naming the command that failed under set -e and where (the ERR
+# trap records them, a failed command substitution included), or just the
+# exit status. <log> is the log of the step at hand (run_logged) or the
+# script's own command trace, $LOGDIR/trace/<script>-<arch>.log, which
+# shows every command up to the failure. The line also goes to the file
+# $BPF_KASAN_FAILURES, shared by all scripts of one run, so that a script
+# whose child already explained a failure adds no second line.
+SCRIPT=${0##*/}
+STEP_LOG='' TRACE_LOG=''
+_err_cmd='' _err_where='' _failures_at_start=0 _at_exit=()
+
+# fail_line WHAT [LOG]: print the FAILED line.
+fail_line() {
+	local line="FAILED: $SCRIPT: $1 (see ${2:-${STEP_LOG:-${TRACE_LOG:-the output above}}})"
+
+	echo "$line" >&2
+	if [ -n "${BPF_KASAN_FAILURES:-}" ]; then
+		echo "$line" >>"$BPF_KASAN_FAILURES"
+	fi
+}
+
+# die WHAT [LOG]: the FAILED line, then exit 1.
+die() {
+	fail_line "$@"
+	exit 1
+}
+
+# exit_quietly STATUS: exit with STATUS and no FAILED line, for a status
+# that is a result for the caller to judge (vm-run: the guest command's).
+exit_quietly() {
+	_quiet_exit=1
+	exit "$1"
+}
+
+# at_exit CMD: run CMD (a string, evaluated) when the script exits, after
+# the FAILED line if any; $EXIT_STATUS is the script's exit status.
+at_exit() {
+	_at_exit+=("$1")
+}
+
+# The number of FAILED lines printed so far in this run.
+_failures() {
+	if [ -f "${BPF_KASAN_FAILURES:-}" ]; then
+		wc -l <"$BPF_KASAN_FAILURES"
+	else
+		echo 0
+	fi
+}
+
+# new_failures MARK: the FAILED lines printed in this run after the first
+# MARK ones (see _failures), joined by "; ".
+new_failures() {
+	if [ -f "${BPF_KASAN_FAILURES:-}" ]; then
+		tail -n +"$(($1 + 1))" "$BPF_KASAN_FAILURES" | paste -sd';' | sed 's/;/; /g'
+	fi
+}
+
+_on_err() {
+	_err_where=$1 _err_cmd=$2
+}
+
+_on_exit() {
+	local rc=$? c
+
+	set +e
+	if [ "$rc" -ne 0 ] && [ -z "${_quiet_exit:-}" ] &&
+	   [ "$(_failures)" -eq "$_failures_at_start" ]; then
+		if [ -n "$_err_cmd" ]; then
+			fail_line "${_err_where/#"$SCRIPT:"/line }: $_err_cmd (exit $rc)"
+		else
+			fail_line "exit $rc"
+		fi
+	fi
+	EXIT_STATUS=$rc
+	for c in "${_at_exit[@]}"; do
+		eval "$c"
+	done
+	if [ -n "${_own_failures:-}" ]; then
+		rm -f "$BPF_KASAN_FAILURES"
+	fi
+	exit "$rc"
+}
+trap '_on_err "${BASH_SOURCE[0]##*/}:$LINENO" "$BASH_COMMAND"' ERR
+trap _on_exit EXIT
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${BPF_KASAN_CACHE:-/var/tmp/bpf-kasan}
@@ -14,7 +110,7 @@ case "$ARCH" in
 x86|x86_64|amd64) ARCH=x86_64; KARCH=x86; CROSS= ;;
 arm64|aarch64) ARCH=arm64; KARCH=arm64; CROSS=aarch64-linux-gnu- ;;
 riscv|riscv64) ARCH=riscv64; KARCH=riscv; CROSS=riscv64-linux-gnu- ;;
-*) echo "error: unsupported ARCH=$ARCH (x86_64, arm64, riscv64)" >&2; exit 2 ;;
+*) die "unsupported ARCH=$ARCH (x86_64, arm64, riscv64)" ;;
 esac
 export ARCH
 
@@ -28,13 +124,19 @@ PAHOLE_WRAPPER=$TOOLS/bin/pahole
 CLANG=clang-19
 LLVM_SUFFIX=-19
 
-mkdir -p "$CACHE" "$LOGDIR"
-
-# One line naming the step and its log, then a non-zero exit.
-die() {
-	echo "FAILED: $*" >&2
-	exit 1
-}
+mkdir -p "$CACHE" "$LOGDIR/trace"
+if [ -z "${BPF_KASAN_FAILURES:-}" ]; then
+	BPF_KASAN_FAILURES=$(mktemp "$LOGDIR/.failures.XXXXXX")
+	_own_failures=1
+fi
+export BPF_KASAN_FAILURES
+_failures_at_start=$(_failures)
+# The command trace: a script that runs itself per arch names its own.
+TRACE_LOG=$LOGDIR/trace/${BPF_KASAN_TRACE_NAME:-$SCRIPT-$ARCH}.log
+unset BPF_KASAN_TRACE_NAME
+exec {BASH_XTRACEFD}>"$TRACE_LOG"
+PS4='+ ${BASH_SOURCE[0]##*/}:${LINENO}: '
+set -x
 
 log() {
 	printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
@@ -47,6 +149,7 @@ run_logged() {
 	shift 2
 	start=$(date +%s)
 	log "$step (log: $logf)"
+	STEP_LOG=$logf
 	"$@" >"$logf" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
@@ -63,14 +166,25 @@ run_logged() {
 	wait "$pid" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		tail -n 30 "$logf" >&2 || true
-		die "$step (exit $rc), see $logf"
+		die "$step (exit $rc)" "$logf"
 	fi
+	STEP_LOG=
 	log "$step done in $(( $(date +%s) - start ))s"
 }
 
 # Serialize all users of one cache: builds and VM runs must not interleave.
 # The lock is recursive through BPF_KASAN_LOCKED so scripts can call scripts.
+# Runs on other caches of this machine wait too (BPF_KASAN_MACHINE_LOCK):
+# two kernel builds or TCG guests on two cores only slow each other down.
 lock_cache() {
+	if [ -z "${BPF_KASAN_MACHINE_LOCKED:-}" ]; then
+		exec 7>"${BPF_KASAN_MACHINE_LOCK:-/var/tmp/bpf-kasan-machine.lock}"
+		if ! flock -n 7; then
+			log "another bpf-kasan run is using this machine, waiting"
+			flock 7
+		fi
+		export BPF_KASAN_MACHINE_LOCKED=1
+	fi
 	if [ -z "${BPF_KASAN_LOCKED:-}" ]; then
 		exec 9>"$CACHE/.lock"
 		if ! flock -n 9; then

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers shared by scripts/mkpatches and scripts/check-series: the git
 # repository of pristine 7.2 in which the series is committed, and the
 # validation of patches/overlay.map. Sourced after lib.sh, not executed.
 
+# SERIES_OUT is used by the scripts that source this file.
+# shellcheck disable=SC2034
 SERIES_GIT=$CACHE/series-git		# pristine 7.2 repo + worktree, cached
 SERIES_BASE=v$KVER-base			# tag of the pristine commit
 SERIES_OUT=$CACHE/out/patches		# default output of scripts/mkpatches
@@ -62,7 +65,7 @@ series_init() {
 	rm -rf "$SERIES_GIT" "$SERIES_GIT.tmp"
 	run_logged "series repo: import pristine $KVER" "$LOGDIR/series-git-init.log" \
 		_series_import "$SERIES_GIT.tmp"
-	[ -z "$(git -C "$SERIES_GIT.tmp" status --porcelain | head -n 1)" ] ||
+	[ -z "$(git -C "$SERIES_GIT.tmp" status --porcelain)" ] ||
 		die "series repo: $SERIES_GIT.tmp differs from $SERIES_BASE after import"
 	mv "$SERIES_GIT.tmp" "$SERIES_GIT"
 }
@@ -110,7 +113,7 @@ overlay_map_check() {
 		line=${line%%#*}
 		read -r name path extra <<<"$line" || true
 		[ -n "$name" ] || continue
-		[ -n "$path" ] && [ -z "$extra" ] ||
+		{ [ -n "$path" ] && [ -z "$extra" ]; } ||
 			die "patches/overlay.map:$n: expected '<patch> <path>', got '$line'"
 		[ -n "${in_series[$name]:-}" ] ||
 			die "patches/overlay.map:$n: $name is not in patches/series"

@@ -119,12 +119,49 @@ static const char * const bpf_kasan_skip_name[BPF_KASAN_SKIP_NR] = {
 	[BPF_KASAN_SKIP_AX] = "ax",
 };
 
+/*
+ * How the inline checks came out, one count per check, for the verifier
+ * log's statistics: tests and the differential fuzzer see which decisions
+ * of this pass a program exercised.
+ */
+enum bpf_kasan_shape {
+	BPF_KASAN_SHAPE_ONE_GRANULE,	/* one s8 shadow byte */
+	BPF_KASAN_SHAPE_CONST_PARTIAL,	/* ... then compared with a constant */
+	BPF_KASAN_SHAPE_VAR_PARTIAL,	/* ... or with the last byte's offset */
+	BPF_KASAN_SHAPE_TWO_GRANULE,	/* two shadow bytes as one s16 */
+	BPF_KASAN_SHAPE_TWO_BYTE,	/* two shadow bytes, one by one */
+	BPF_KASAN_SHAPE_FOLDED,		/* offset folded into the shadow load */
+	BPF_KASAN_SHAPE_OFFSET_ADDED,	/* offset added to the base first */
+	BPF_KASAN_SHAPE_KEPT,		/* shadow address kept for later checks */
+	BPF_KASAN_SHAPE_SCRATCH_DST,	/* rT: the load's destination */
+	BPF_KASAN_SHAPE_SCRATCH_DEAD,	/* rT: a dead register */
+	BPF_KASAN_SHAPE_SCRATCH_SPILLED,	/* rT: saved around the check */
+	BPF_KASAN_SHAPE_AX_SAVED,	/* AX live across the access */
+	BPF_KASAN_SHAPE_NR,
+};
+
+static const char * const bpf_kasan_shape_name[BPF_KASAN_SHAPE_NR] = {
+	[BPF_KASAN_SHAPE_ONE_GRANULE] = "one_granule",
+	[BPF_KASAN_SHAPE_CONST_PARTIAL] = "const_partial",
+	[BPF_KASAN_SHAPE_VAR_PARTIAL] = "var_partial",
+	[BPF_KASAN_SHAPE_TWO_GRANULE] = "two_granule",
+	[BPF_KASAN_SHAPE_TWO_BYTE] = "two_byte",
+	[BPF_KASAN_SHAPE_FOLDED] = "folded",
+	[BPF_KASAN_SHAPE_OFFSET_ADDED] = "offset_added",
+	[BPF_KASAN_SHAPE_KEPT] = "kept",
+	[BPF_KASAN_SHAPE_SCRATCH_DST] = "scratch_dst",
+	[BPF_KASAN_SHAPE_SCRATCH_DEAD] = "scratch_dead",
+	[BPF_KASAN_SHAPE_SCRATCH_SPILLED] = "scratch_spilled",
+	[BPF_KASAN_SHAPE_AX_SAVED] = "ax_saved",
+};
+
 struct bpf_kasan_stats {
 	u32 instrumented;
 	u32 elided;
 	u32 reused;	/* instrumented with a kept shadow address */
 	u32 skipped[BPF_KASAN_SKIP_NR];
 	u32 added;
+	u32 shape[BPF_KASAN_SHAPE_NR];	/* inline checks only */
 };
 
 /* One instrumented access. */
@@ -136,6 +173,7 @@ struct bpf_kasan_site {
 	bool write;
 	bool narrow;		/* cannot cross a granule */
 	bool spill_scratch;	/* rT may be live: save and restore it */
+	bool scratch_dst;	/* rT is the destination of the load */
 	bool reuse;		/* rT holds the shadow address of base already */
 	bool keep;		/* rT keeps it after the access */
 	u16 clobber;		/* R0-R5 that the slow path need not save */
@@ -400,6 +438,7 @@ static void bpf_kasan_site_regs(struct bpf_kasan_site *s, u16 live, u16 dst,
 	int r;
 
 	s->spill_scratch = false;
+	s->scratch_dst = false;
 	s->reuse = !s->add_off && sb->reg >= 0 && sb->base == s->base;
 	s->keep = false;
 	r = -1;
@@ -418,6 +457,7 @@ static void bpf_kasan_site_regs(struct bpf_kasan_site *s, u16 live, u16 dst,
 		s->keep = true;
 	} else if (dst) {
 		s->scratch = __ffs(dst);
+		s->scratch_dst = true;
 	} else {
 		/*
 		 * A dead register needs no saving; prefer R0-R5, which the
@@ -782,6 +822,30 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 	return p - buf;
 }
 
+/* Count the shape of the inline check of @s into @shape. */
+static void bpf_kasan_count_shape(const struct bpf_kasan_site *s, u32 *shape)
+{
+	if (!s->narrow) {
+		shape[IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) ?
+		      BPF_KASAN_SHAPE_TWO_GRANULE : BPF_KASAN_SHAPE_TWO_BYTE]++;
+	} else {
+		shape[BPF_KASAN_SHAPE_ONE_GRANULE]++;
+		if (s->last < 0)
+			shape[BPF_KASAN_SHAPE_VAR_PARTIAL]++;
+		else if (s->last < BPF_KASAN_GRANULE - 1)
+			shape[BPF_KASAN_SHAPE_CONST_PARTIAL]++;
+	}
+	shape[s->add_off ? BPF_KASAN_SHAPE_OFFSET_ADDED : BPF_KASAN_SHAPE_FOLDED]++;
+	shape[BPF_KASAN_SHAPE_KEPT] += s->keep;
+	if (s->spill_scratch)
+		shape[BPF_KASAN_SHAPE_SCRATCH_SPILLED]++;
+	else if (s->scratch_dst)
+		shape[BPF_KASAN_SHAPE_SCRATCH_DST]++;
+	else if (!s->reuse)
+		shape[BPF_KASAN_SHAPE_SCRATCH_DEAD]++;
+	shape[BPF_KASAN_SHAPE_AX_SAVED] += s->ax_live;
+}
+
 /* State of one rewrite attempt, passed to bpf_kasan_patch(). */
 struct bpf_kasan_rewrite {
 	int mode;
@@ -827,6 +891,8 @@ static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 	}
 	rw->stats.instrumented++;
 	rw->stats.reused += rw->mode == BPF_KASAN_INLINE && s.reuse;
+	if (rw->mode == BPF_KASAN_INLINE)
+		bpf_kasan_count_shape(&s, rw->stats.shape);
 	cnt = bpf_kasan_emit(&s, rw->mode,
 			     round_up(si[rw->subprog].stack_depth, BPF_REG_SIZE),
 			     insn, buf);
@@ -902,7 +968,7 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 	unsigned long *ax_live, *block_start;
 	struct bpf_kasan_rewrite *rw;
 	u16 *live = NULL, *chain;
-	int ret;
+	int i, ret;
 
 	if (mode == BPF_KASAN_OFF || !env->prog->jit_requested ||
 	    bpf_prog_is_offloaded(env->prog->aux))
@@ -960,6 +1026,12 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 			rw->stats.skipped[BPF_KASAN_SKIP_PROBE],
 			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
 			rw->stats.skipped[BPF_KASAN_SKIP_AX], rw->stats.added);
+	if (env->log.level & BPF_LOG_STATS) {
+		verbose(env, "bpf_kasan: shapes");
+		for (i = 0; i < BPF_KASAN_SHAPE_NR; i++)
+			verbose(env, " %s %u", bpf_kasan_shape_name[i], rw->stats.shape[i]);
+		verbose(env, "\n");
+	}
 out:
 	kvfree(chain);
 	bitmap_free(block_start);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# scripts/check's summary over all arches, with every step it runs replaced
+# by a stand-in: each failed arch must be named with the step that failed
+# and its FAILED line, never just counted.
+
+# The stand-ins' code is expanded when they run.
+# shellcheck disable=SC2016
+
+load helpers
+
+setup() {
+	FAKE=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$FAKE/scripts"
+	cp "$REPO/scripts/check" "$REPO/scripts/lib.sh" "$FAKE/scripts/"
+	# stand_in NAME CODE: scripts/NAME, failing when $FAIL names it
+	# (NAME or NAME:ARCH).
+	for s in setup check-driver check-cold-setup assemble check-arch-neutral \
+		 build-kernel build-selftests; do
+		cat >"$FAKE/scripts/$s" <<EOS
+#!/usr/bin/env bash
+. "\$(dirname "\$0")/lib.sh"
+case " \${FAIL:-} " in
+*" $s "*|*" $s:\$ARCH "*) die "$s broke on \$ARCH" "\$LOGDIR/$s-\$ARCH.log" ;;
+esac
+EOS
+	done
+	cat >"$FAKE/scripts/vm-run" <<'EOS'
+#!/usr/bin/env bash
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$CACHE/run/check-$ARCH"
+out=$CACHE/run/check-$ARCH/output.log
+if [[ " ${FAIL:-} " == *" tests:$ARCH "* ]]; then
+	printf '%s\n' "=== bpf_kasan" "#12/3    bpf_kasan/uaf_ldx:FAIL" \
+		"Summary: 1/40 PASSED, 2 SKIPPED, 1 FAILED" "check: 40 passed, 1 failed, 2 skipped" >"$out"
+	exit_quietly 1
+fi
+printf '%s\n' "=== bpf_kasan" "Summary: 2/41 PASSED, 2 SKIPPED, 0 FAILED" \
+	"check: 41 passed, 0 failed, 2 skipped" >"$out"
+EOS
+	chmod +x "$FAKE"/scripts/*
+}
+
+check() {
+	run env -u BPF_KASAN_FAILURES -u BPF_KASAN_LOCKED -u BPF_KASAN_MACHINE_LOCKED -u ARCH \
+		BPF_KASAN_MACHINE_LOCK="$BATS_TEST_TMPDIR/machine.lock" \
+		BPF_KASAN_CACHE="$BATS_TEST_TMPDIR/cache" FAIL="${1:-}" "$FAKE/scripts/check"
+	echo "$output"
+}
+
+@test "all passing: the counts add up" {
+	check
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "check (setup, driver, cold-setup, x86_64 arm64 riscv64): 126 passed, 0 failed, 6 skipped, "* ]]
+	[ -z "$(failed_lines)" ]
+}
+
+@test "a failed kernel build names the arch, the step and its FAILED line" {
+	check "build-kernel:arm64"
+	[ "$status" -ne 0 ]
+	grep -qx "arm64 .*FAILED in step 'kernel': FAILED: build-kernel: build-kernel broke on arm64 (see $BATS_TEST_TMPDIR/cache/logs/build-kernel-arm64.log)" <<<"$output"
+	# the other arches ran and passed
+	[[ ${lines[-1]} == *": 85 passed, 1 failed, 4 skipped, "* ]]
+}
+
+@test "failing tests in the guest are named" {
+	check "tests:riscv64"
+	[ "$status" -ne 0 ]
+	grep -qx "FAILED: check: tests failed in the guest (exit 1): bpf_kasan/uaf_ldx (see .*/run/check-riscv64/output.log)" <<<"$output"
+	grep -q "^riscv64 .*FAILED in step 'vm tests': FAILED: check: tests failed in the guest" <<<"$output"
+	[[ ${lines[-1]} == *": 125 passed, 1 failed, 6 skipped, "* ]]
+}
+
+@test "two failed arches are both named" {
+	check "build-selftests:x86_64 setup:riscv64"
+	[ "$status" -ne 0 ]
+	grep -q "^x86_64 .*FAILED in step 'selftests': FAILED: build-selftests: build-selftests broke on x86_64" <<<"$output"
+	grep -q "^riscv64 .*FAILED in step 'setup': FAILED: setup: setup broke on riscv64" <<<"$output"
+	[ "$(grep -c '^arm64 .*FAILED' <<<"$output")" -eq 0 ]
+}
+
+@test "a failed driver check is named and the arches still run" {
+	check "check-driver"
+	[ "$status" -ne 0 ]
+	grep -q "^driver .*FAILED, [0-9]*s: FAILED: check-driver: check-driver broke on x86_64" <<<"$output"
+	[[ ${lines[-1]} == *": 125 passed, 1 failed, 6 skipped, "* ]]
+}
