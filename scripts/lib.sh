@@ -51,6 +51,17 @@ exit_quietly() {
 	exit "$1"
 }
 
+# relay_failures MARK: print to stderr the FAILED lines recorded in this
+# run after the first MARK ones (see _failures), for a child whose stderr
+# went to a log; false if there are none. They are not recorded again.
+relay_failures() {
+	local lines
+
+	lines=$(new_failures "$1" | sed 's/; FAILED:/\nFAILED:/g')
+	[ -n "$lines" ] || return 1
+	printf '%b\n' "$lines" >&2
+}
+
 # at_exit CMD: run CMD (a string, evaluated) when the script exits, after
 # the FAILED line if any; $EXIT_STATUS is the script's exit status.
 at_exit() {

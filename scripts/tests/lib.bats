@@ -131,3 +131,25 @@ exit 4'
 	[ "$status" -eq 3 ]
 	[ -z "$(failed_lines)" ]
 }
+
+@test "relay_failures shows a FAILED line whose child's stderr went to a log" {
+	drv_script child 'die "guest did not finish" /serial/log'
+	drv parent 'mark=$(_failures)
+rc=0
+child 2>"$LOGDIR/console.log" || rc=$?
+! relay_failures "$mark" || exit_quietly "$rc"
+die "not reached"'
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "FAILED: child: guest did not finish (see /serial/log)" ]
+}
+
+@test "relay_failures is false when the child printed none" {
+	drv_script child 'exit_quietly 1'
+	drv parent 'mark=$(_failures)
+child || true
+relay_failures "$mark" || echo "none"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "none" ]
+}
