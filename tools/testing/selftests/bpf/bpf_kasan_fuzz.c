@@ -33,6 +33,9 @@
  *   -n, --count N            programs to run (default 100)
  *   -s, --seed SEED          first seed (default 1); program i of a run
  *                            depends on (SEED, i) only
+ *   -f, --first I            start at program I (default 0): runs of
+ *                            disjoint ranges of one seed add up to one
+ *                            run (make fuzz runs one per CPU)
  *   -p, --prog I             run only program I of the seed
  *   -o, --outdir DIR         where failing programs are saved (default
  *                            ./bpf_kasan_fuzz.out)
@@ -198,6 +201,7 @@ static void on_signal(int sig)
 static struct {
 	__u32 count;
 	__u64 seed;
+	__u32 first;		/* index of the first program */
 	long prog;		/* -1: all */
 	const char *outdir;
 	int progress;
@@ -1667,7 +1671,7 @@ static bool allowed_zero(const char *name)
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: bpf_kasan_fuzz [-n N] [-s SEED] [-p INDEX] [-o OUTDIR] [-P SECS]\n"
+		"usage: bpf_kasan_fuzz [-n N] [-s SEED] [-f FIRST] [-p INDEX] [-o OUTDIR] [-P SECS]\n"
 		"                      [-c] [-z A,B] [-d F,G] [-b N] [-r PCT] [-H] [-g] [-D] [-v]\n"
 		"see the comment at the top of bpf_kasan_fuzz.c\n");
 	exit(2);
@@ -1678,6 +1682,7 @@ static void parse_args(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "first", required_argument, NULL, 'f' },
 		{ "prog", required_argument, NULL, 'p' },
 		{ "outdir", required_argument, NULL, 'o' },
 		{ "progress", required_argument, NULL, 'P' },
@@ -1695,13 +1700,16 @@ static void parse_args(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:s:p:o:P:cz:d:b:r:HgDvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:f:p:o:P:cz:d:b:r:HgDvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			opts.count = strtoul(optarg, NULL, 0);
 			break;
 		case 's':
 			opts.seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'f':
+			opts.first = strtoul(optarg, NULL, 0);
 			break;
 		case 'p':
 			opts.prog = strtol(optarg, NULL, 0);
@@ -1768,8 +1776,8 @@ static void print_features(void)
 
 static int gen_only(void)
 {
-	__u32 i, first = opts.prog >= 0 ? opts.prog : 0;
-	__u32 last = opts.prog >= 0 ? opts.prog + 1 : opts.count;
+	__u32 i, first = opts.prog >= 0 ? opts.prog : opts.first;
+	__u32 last = opts.prog >= 0 ? opts.prog + 1 : opts.first + opts.count;
 	__u64 all = FNV_INIT;
 
 	for (i = first; i < last; i++) {
@@ -1792,8 +1800,8 @@ static int gen_only(void)
 		}
 		fz_prog_free(p);
 	}
-	printf("generated %u programs, seed 0x%llx, hash %016llx\n", last - first,
-	       (unsigned long long)opts.seed, (unsigned long long)all);
+	printf("generated %u programs from %u, seed 0x%llx, hash %016llx\n", last - first,
+	       first, (unsigned long long)opts.seed, (unsigned long long)all);
 	return 0;
 }
 
@@ -1814,16 +1822,17 @@ int main(int argc, char **argv)
 	}
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	setup();
-	printf("bpf_kasan_fuzz: seed 0x%llx, %u programs, modes:", (unsigned long long)opts.seed,
-	       opts.prog >= 0 ? 1 : opts.count);
+	printf("bpf_kasan_fuzz: seed 0x%llx, %u programs from %u, modes:",
+	       (unsigned long long)opts.seed, opts.prog >= 0 ? 1 : opts.count,
+	       opts.prog >= 0 ? (__u32)opts.prog : opts.first);
 	for (k = 0; k < NR_MODES; k++)
 		if (env.mode_ok[k])
 			printf(" %s", mode_names[k]);
 	printf("\n");
 	print_features();
 
-	first = opts.prog >= 0 ? opts.prog : 0;
-	last = opts.prog >= 0 ? opts.prog + 1 : opts.count;
+	first = opts.prog >= 0 ? opts.prog : opts.first;
+	last = opts.prog >= 0 ? opts.prog + 1 : opts.first + opts.count;
 	t0 = now();
 	last_progress = t0;
 	for (k = 0; k < (int)(ARRAY_SIZE(cov_fixed)); k++)

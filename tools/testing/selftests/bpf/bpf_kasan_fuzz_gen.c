@@ -1992,6 +1992,16 @@ static void gen_epilogue(struct fz_gen *g, int out_off, bool tail_call)
 		emit(g, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, REG_FP, MAIN_CTX, 0);
 		ld_imm64(g, BPF_REG_2, BPF_PSEUDO_MAP_IDX, FZ_MAP_PROGS, 0);
 		emit(g, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0);
+		/*
+		 * A checked store once the arguments are set up: the tail
+		 * call that bpf_do_misc_fixups() makes of the helper call
+		 * reads R1-R3 without naming them, and R0 is the value.
+		 */
+		if (coin(g, 1, 2)) {
+			ld_imm64(g, BPF_REG_4, BPF_PSEUDO_MAP_IDX_VALUE, FZ_MAP_V100, 0);
+			emit(g, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_4, BPF_REG_0,
+			     8 * rnd(g, 12), 0);
+		}
 		emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_tail_call);
 		emit(g, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, REG_FP, MAIN_ACC, 0);
 	}
