@@ -56,6 +56,15 @@
  *   -g, --gen-only           generate only, print each program's hash (no
  *                            BPF syscalls: determinism across arches)
  *   -D, --dump               print each program's instructions
+ *   -A, --announce           print "prog I" before running program I: the
+ *                            last one a crashed guest printed names the
+ *                            program that crashed it
+ *   -N, --no-run             load program(s) in every mode without running
+ *                            them and save their code: for a program that
+ *                            crashes the kernel when it runs
+ *   --crash-at I             crash the kernel (sysrq c) when program I
+ *                            starts: tests how make fuzz handles a guest
+ *                            that dies
  *   -v, --verbose            print each program's hashes and results, and
  *                            the verifier log of rejected programs
  *
@@ -214,10 +223,14 @@ static struct {
 	bool gen_only;
 	bool dump;
 	bool verbose;
+	bool announce;
+	bool no_run;
+	long crash_at;		/* -1: never */
 } opts = {
 	.count = 100,
 	.seed = 1,
 	.prog = -1,
+	.crash_at = -1,
 	.outdir = "bpf_kasan_fuzz.out",
 	.progress = 10,
 	.big_period = 40,
@@ -816,7 +829,7 @@ static int run_mode(const struct fz_prog *p, const bool *keep, enum fz_mode mode
 		goto out;
 	}
 	res->loaded = true;
-	{
+	if (!opts.no_run) {
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 
 		t.data_in = p->pkt;
@@ -835,7 +848,7 @@ static int run_mode(const struct fz_prog *p, const bool *keep, enum fz_mode mode
 		res->data_size_out = t.data_size_out;
 		res->ctx_size_out = t.ctx_size_out;
 	}
-	for (i = 0; i < FZ_NR_MAPS; i++) {
+	for (i = 0; i < FZ_NR_MAPS && !opts.no_run; i++) {
 		__u32 k;
 
 		if (!map_bytes(i))
@@ -897,6 +910,9 @@ static void compare(const struct fz_prog *p, enum fz_mode mode, const struct fz_
 	if (a->retval != b->retval)
 		sb_printf(diff, "%s: retval 0x%x (off) != 0x%x\n", m, a->retval, b->retval);
 	for (k = 0; k < FZ_NR_MAPS; k++) {
+		/* not read: a map that cannot be dumped, or --no-run */
+		if (!a->map[k] || !b->map[k])
+			continue;
 		for (i = 0; i < map_bytes(k); i++) {
 			if (a->map[k][i] == b->map[k][i])
 				continue;
@@ -1369,6 +1385,54 @@ static void save_failure(const struct fz_prog *p, const char *orig_diff)
 	free(keep);
 }
 
+/*
+ * Load program @index in every mode without running it, and save it with
+ * its code: for a program that crashed the kernel when it ran (make fuzz
+ * boots a new guest for this). Not minimised: each try could crash again.
+ */
+static void save_unrun(__u32 index)
+{
+	struct fz_prog *p = fz_generate(&env.cfg, opts.seed, index);
+	struct fz_result res[NR_MODES];
+	struct strbuf sb = {}, diff = {}, report = {};
+	char dir[4096], name[64];
+	bool interp;
+	int m, err;
+
+	if (!p)
+		die("out of memory");
+	snprintf(dir, sizeof(dir), "%s/%llx-%u-crash", opts.outdir,
+		 (unsigned long long)p->seed, index);
+	err = mkdirs(dir);
+	if (err)
+		die("cannot create %s: %s", dir, strerror(-err));
+	evaluate(p, NULL, true, res, &diff, &interp);
+	sb_printf(&report, "bpf_kasan_fuzz: seed 0x%llx, program %u, %s: crashed the kernel when run\n",
+		  (unsigned long long)p->seed, index, type_name(p->type));
+	sb_printf(&report, "reproduce: bpf_kasan_fuzz -s 0x%llx -p %u -b %u%s\n",
+		  (unsigned long long)p->seed, index, opts.big_period,
+		  opts.disabled ? " -d <as in the original run>" : "");
+	sb_printf(&report, "loaded in every mode, not run, not minimised%s%s", diff.len ? ":\n" : "\n",
+		  diff.len ? diff.s : "");
+	write_file(dir, "report.txt", report.s);
+	print_prog(p, NULL, &sb);
+	write_file(dir, "prog.txt", sb.s);
+	for (m = 0; m < NR_MODES; m++) {
+		if (!env.mode_ok[m])
+			continue;
+		snprintf(name, sizeof(name), "xlated-%s.txt", mode_names[m]);
+		write_file(dir, name, res[m].xlated ? res[m].xlated : "(did not load)\n");
+		snprintf(name, sizeof(name), "verifier-%s.log", mode_names[m]);
+		write_file(dir, name, res[m].full_log);
+	}
+	printf("saved without running: %s\n", dir);
+	results_free(res);
+	sb_free(&sb);
+	sb_free(&diff);
+	sb_free(&report);
+	fz_prog_free(p);
+}
+
 static void verbose_rejected(const struct fz_prog *p)
 {
 	struct fz_image img;
@@ -1673,6 +1737,7 @@ static void print_usage(void)
 	fprintf(stderr,
 		"usage: bpf_kasan_fuzz [-n N] [-s SEED] [-f FIRST] [-p INDEX] [-o OUTDIR] [-P SECS]\n"
 		"                      [-c] [-z A,B] [-d F,G] [-b N] [-r PCT] [-H] [-g] [-D] [-v]\n"
+		"                      [-A] [-N]\n"
 		"see the comment at the top of bpf_kasan_fuzz.c\n");
 	exit(2);
 }
@@ -1695,12 +1760,15 @@ static void parse_args(int argc, char **argv)
 		{ "gen-only", no_argument, NULL, 'g' },
 		{ "dump", no_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "announce", no_argument, NULL, 'A' },
+		{ "no-run", no_argument, NULL, 'N' },
+		{ "crash-at", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:s:f:p:o:P:cz:d:b:r:HgDvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:f:p:o:P:cz:d:b:r:HgDvANh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			opts.count = strtoul(optarg, NULL, 0);
@@ -1747,12 +1815,31 @@ static void parse_args(int argc, char **argv)
 		case 'v':
 			opts.verbose = true;
 			break;
+		case 'A':
+			opts.announce = true;
+			break;
+		case 'N':
+			opts.no_run = true;
+			break;
+		case 'X':
+			opts.crash_at = strtol(optarg, NULL, 0);
+			break;
 		default:
 			print_usage();
 		}
 	}
 	if (optind != argc)
 		print_usage();
+}
+
+/* --crash-at: what a program that crashes the kernel does to make fuzz. */
+static void crash_kernel(void)
+{
+	int fd = open("/proc/sysrq-trigger", O_WRONLY);
+
+	if (fd < 0 || write(fd, "c", 1) != 1)
+		die("cannot crash the kernel: %s", strerror(errno));
+	close(fd);
 }
 
 static double now(void)
@@ -1838,7 +1925,14 @@ int main(int argc, char **argv)
 	for (k = 0; k < (int)(ARRAY_SIZE(cov_fixed)); k++)
 		cov_get(cov_fixed[k]);
 	for (i = first; i < last; i++) {
-		run_one(i);
+		if (opts.announce)
+			printf("prog %u\n", i);
+		if ((long)i == opts.crash_at && !opts.no_run)
+			crash_kernel();
+		if (opts.no_run)
+			save_unrun(i);
+		else
+			run_one(i);
 		if (opts.progress > 0 && now() - last_progress >= opts.progress) {
 			last_progress = now();
 			printf("progress: %llu/%u programs, %.1f/s, %llu failed, %llu rejected\n",
@@ -1848,6 +1942,8 @@ int main(int argc, char **argv)
 		}
 	}
 	restore_sysctls();
+	if (opts.no_run)
+		return 0;
 
 	printf("\nprograms: %llu (xdp %llu, tc %llu, sk %llu; %llu big), %.1f/s, %llu loads\n",
 	       (unsigned long long)st.done, (unsigned long long)st.by_type[0],
