@@ -1407,13 +1407,14 @@ static void save_unrun(__u32 index)
 	if (err)
 		die("cannot create %s: %s", dir, strerror(-err));
 	evaluate(p, NULL, true, res, &diff, &interp);
-	sb_printf(&report, "bpf_kasan_fuzz: seed 0x%llx, program %u, %s: crashed the kernel when run\n",
+	sb_printf(&report,
+		  "bpf_kasan_fuzz: seed 0x%llx, program %u, %s: crashed the kernel when run\n",
 		  (unsigned long long)p->seed, index, type_name(p->type));
 	sb_printf(&report, "reproduce: bpf_kasan_fuzz -s 0x%llx -p %u -b %u%s\n",
 		  (unsigned long long)p->seed, index, opts.big_period,
 		  opts.disabled ? " -d <as in the original run>" : "");
-	sb_printf(&report, "loaded in every mode, not run, not minimised%s%s", diff.len ? ":\n" : "\n",
-		  diff.len ? diff.s : "");
+	sb_printf(&report, "loaded in every mode, not run, not minimised%s%s",
+		  diff.len ? ":\n" : "\n", diff.len ? diff.s : "");
 	write_file(dir, "report.txt", report.s);
 	print_prog(p, NULL, &sb);
 	write_file(dir, "prog.txt", sb.s);
