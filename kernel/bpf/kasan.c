@@ -240,6 +240,13 @@ static u16 bpf_kasan_reg(u8 reg)
 	return reg <= BPF_REG_9 ? BIT(reg) : 0;
 }
 
+/* A call or a tail call: it may free memory. */
+static bool bpf_kasan_is_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) ||
+	       insn->code == (BPF_JMP | BPF_TAIL_CALL);
+}
+
 /* Registers R0-R9 that @insn reads (*use) and writes (*def). */
 static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 {
@@ -290,6 +297,10 @@ static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 		if (op == BPF_CALL) {
 			*use = BPF_KASAN_ARG_REGS;
 			*def = BPF_KASAN_CALLER_SAVED;
+		} else if (op == BPF_TAIL_CALL) {
+			/* bpf_tail_call(ctx, map, index), rewritten by now */
+			*use = GENMASK(BPF_REG_3, BPF_REG_1);
+			*def = BPF_KASAN_CALLER_SAVED;
 		} else if (op == BPF_EXIT) {
 			*use = BIT(BPF_REG_0);
 		} else if (op != BPF_JA) {
@@ -305,7 +316,8 @@ static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
  * before the earlier rewrites (removed bpf_fastcall spills, inlined calls
  * whose aux data says R1-R5 are dead), and inserted instructions have none.
  * A plain backward dataflow over the current instructions; a call uses
- * R1-R5 and clobbers R0-R5, exit uses R0, R6-R9 are saved by the JIT.
+ * R1-R5 and clobbers R0-R5, a tail call (BPF_TAIL_CALL, whose encoding
+ * names no register) uses R1-R3, exit uses R0, R6-R9 are saved by the JIT.
  * Returns NULL when the control flow is not known (indirect jumps) or on
  * allocation failure: then no register counts as dead.
  */
@@ -648,7 +660,7 @@ static void bpf_kasan_base_chains(struct bpf_verifier_env *env,
 			 (class == BPF_ST && BPF_MODE(insn->code) != BPF_NOSPEC))
 			base = bpf_kasan_reg(insn->dst_reg);
 		bpf_kasan_use_def(insn, &use, &def);
-		if (class == BPF_JMP && BPF_OP(insn->code) == BPF_CALL)
+		if (bpf_kasan_is_call(insn))
 			def = BPF_KASAN_ALL_REGS;
 		/* bases: registers that later accesses use unchanged */
 		bases &= ~def;
@@ -915,7 +927,7 @@ static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 defs:
 	bpf_kasan_use_def(insn, &use, &def);
 	/* A call may free memory: forget everything. */
-	if (BPF_CLASS(insn->code) == BPF_JMP && BPF_OP(insn->code) == BPF_CALL)
+	if (bpf_kasan_is_call(insn))
 		def = BPF_KASAN_ALL_REGS;
 	for (r = BPF_REG_0; r <= BPF_REG_9; r++)
 		if (def & BIT(r))

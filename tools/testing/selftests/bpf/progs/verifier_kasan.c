@@ -144,6 +144,49 @@ __naked void stx(void)
 	: __clobber_all);
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} kasan_tail_map SEC(".maps");
+
+/*
+ * bpf_do_misc_fixups() turns bpf_tail_call() into BPF_JMP | BPF_TAIL_CALL,
+ * which reads R1-R3 without saying so in its encoding: a check between the
+ * set-up of the arguments and the tail call must not take them as scratch
+ * (r0 is the stored value): r4 is the first dead register. Found by
+ * bpf_kasan_fuzz (seed 3), whose guest crashed in the tail call.
+ */
+SEC("tc")
+__description("kasan: the arguments of a tail call are live")
+__success __bpf_kasan_aware
+__xlated("7: r3 = 0")
+__xlated("8: r4 = 0x{{[0-9a-f]+}}")
+__xlated("10: r12 = r7")
+__xlated("11: r12 >>= 3")
+__xlated("12: r4 += r12")
+__xlated("13: r4 = *(s8 *)(r4 +0)")
+__naked void tail_call_args(void)
+{
+	asm volatile ("					\
+	r6 = r1;					\
+	r7 = %[g] ll;					\
+	r0 = 7;						\
+	r1 = r6;					\
+	r2 = %[kasan_tail_map] ll;			\
+	r3 = 0;						\
+	*(u64 *)(r7 + 0) = r0;				\
+	call %[bpf_tail_call];				\
+	r0 = 0;						\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm_addr(kasan_tail_map),
+	  __imm(bpf_tail_call)
+	: __clobber_all);
+}
+
 SEC("tc")
 __description("kasan: store with every register live: saved scratch, 9-instruction fast path")
 __success __bpf_kasan_aware __retval(42)
