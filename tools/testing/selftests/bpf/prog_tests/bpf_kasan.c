@@ -632,6 +632,121 @@ out:
 	ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, saved_harden), "restore net.core.bpf_jit_harden");
 }
 
+/*
+ * A tc program whose forward jump spans @n narrow map value loads, each
+ * through a freshly loaded base, loaded with BPF_F_TEST_RND_HI32 (three
+ * instructions after each load, from the zext pass that runs after the
+ * checks are inserted). Returns the program fd or a negative error; @log
+ * gets the verifier's statistics.
+ */
+static int load_long_jump(int map_fd, int n, char *log, size_t log_sz)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = BPF_F_TEST_RND_HI32,
+		    .log_level = 4, .log_buf = log, .log_size = log_sz);
+	int i, len = 0, fd;
+	struct bpf_insn *p;
+
+	p = calloc(3 * n + 4, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p[len++] = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, offsetof(struct __sk_buff, len));
+	p[len++] = BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0x29bae222, 3 * n);
+	for (i = 0; i < n; i++) {
+		struct bpf_insn ld[] = { BPF_LD_MAP_VALUE(BPF_REG_1, map_fd, 0) };
+
+		p[len++] = ld[0];
+		p[len++] = ld[1];
+		p[len++] = BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_1, i % 8);
+	}
+	p[len++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	p[len++] = BPF_EXIT_INSN();
+	log[0] = 0;
+	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "long_jump", "GPL", p, len, &opts);
+	free(p);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * load_long_jump() with kernel.bpf_kasan=@kasan; *@jited: whether the
+ * program got a JIT image (blinding that puts a jump out of range leaves
+ * it to the interpreter).
+ */
+static int load_long_jump_mode(int map_fd, int n, int kasan, bool *jited,
+			       char *log, size_t log_sz)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd;
+
+	*jited = false;
+	if (!ASSERT_OK(write_int(BPF_KASAN_SYSCTL, kasan), "set kernel.bpf_kasan"))
+		return -EINVAL;
+	fd = load_long_jump(map_fd, n, log, log_sz);
+	if (fd >= 0 && !bpf_prog_get_info_by_fd(fd, &info, &len))
+		*jited = info.jited_prog_len > 0;
+	return fd;
+}
+
+static const char *long_jump_mode(int fd, const char *log)
+{
+	if (fd < 0)
+		return strerror(-fd);
+	if (strstr(log, "not instrumented"))
+		return "not instrumented";
+	if (strstr(log, "bpf_kasan: outline"))
+		return "outline";
+	if (strstr(log, "bpf_kasan: inline"))
+		return "inline";
+	return "?";
+}
+
+/*
+ * Whatever its size, a program that loads without the checks loads with
+ * them: inline, else outline, else none, when the checks would put a jump
+ * out of range, counting what the zext pass adds after them. Sizes grow
+ * by 10% so that each mode's last sizes are crossed, without and with the
+ * zext pass's instructions (the window where only those overflow a jump).
+ * From bpf_kasan_fuzz, seed 1, index 279: it loaded without the checks,
+ * and failed with -ENOMEM with them. The same with constant blinding
+ * (-EINVAL, the JIT image lost) is left to the fuzz batch of make check,
+ * which has that program: blinding is quadratic in the program length,
+ * minutes for a sweep like this one under TCG.
+ */
+static void run_jump_range(void)
+{
+	bool seen_inline = false, seen_none = false;
+	bool jited_off, jited_on;
+	int n, map_fd, fd_off, fd_on;
+	char log[4096];
+
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "long_jump", 4, 8, 1, NULL);
+	if (!ASSERT_GE(map_fd, 0, "bpf_map_create"))
+		return;
+	for (n = 1000; n < 5500; n += n / 10) {
+		fd_off = load_long_jump_mode(map_fd, n, 0, &jited_off, log, sizeof(log));
+		fd_on = load_long_jump_mode(map_fd, n, 1, &jited_on, log, sizeof(log));
+		printf("%s: %d loads: off %s%s, on %s%s\n", __func__, n,
+		       fd_off >= 0 ? "loads" : strerror(-fd_off),
+		       jited_off ? " (JITed)" : "", long_jump_mode(fd_on, log),
+		       jited_on ? " (JITed)" : "");
+		if (fd_off >= 0)
+			ASSERT_GE(fd_on, 0, "loads with the checks off, and on");
+		if (jited_off)
+			ASSERT_TRUE(jited_on, "JITed with the checks off, and on");
+		if (fd_on >= 0 && strstr(log, "bpf_kasan: inline"))
+			seen_inline = true;
+		if (fd_on >= 0 && strstr(log, "not instrumented"))
+			seen_none = true;
+		if (fd_off >= 0)
+			close(fd_off);
+		if (fd_on >= 0)
+			close(fd_on);
+	}
+	ASSERT_TRUE(seen_inline, "some size instrumented inline");
+	ASSERT_TRUE(seen_none, "some size too large for any checks");
+	close(map_fd);
+}
+
 void test_bpf_kasan(void)
 {
 	struct bpf_kasan_observe *obs;
@@ -678,6 +793,8 @@ void test_bpf_kasan(void)
 		run_kept(obs, 2, 0);
 	if (test__start_subtest("interpreter_vs_jit"))
 		run_diff(obs);
+	if (test__start_subtest("jump_range"))
+		run_jump_range();
 out:
 	ASSERT_OK(write_int(BPF_KASAN_SYSCTL, saved), "restore kernel.bpf_kasan");
 	bpf_kasan_observe__destroy(obs);
