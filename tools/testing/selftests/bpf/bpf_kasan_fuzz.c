@@ -1250,6 +1250,22 @@ static bool still_fails(const struct fz_prog *p, const bool *keep, int *runs)
 
 #define DDMIN_MAX_RUNS	300
 
+/* The xlated code and the verifier log of each mode, into @dir. */
+static void save_modes(const char *dir, const struct fz_result *res)
+{
+	char name[64];
+	int m;
+
+	for (m = 0; m < NR_MODES; m++) {
+		if (!env.mode_ok[m])
+			continue;
+		snprintf(name, sizeof(name), "xlated-%s.txt", mode_names[m]);
+		write_file(dir, name, res[m].xlated ? res[m].xlated : "(did not load)\n");
+		snprintf(name, sizeof(name), "verifier-%s.log", mode_names[m]);
+		write_file(dir, name, res[m].full_log);
+	}
+}
+
 /*
  * ddmin over the snippets (and the tail call, element nsnips): the
  * smallest set found that still fails, in @keep.
@@ -1329,11 +1345,11 @@ out:
 
 static void save_failure(const struct fz_prog *p, const char *orig_diff)
 {
-	int n = p->nsnips + 1, m, kept = 0, i;
+	int n = p->nsnips + 1, kept = 0, i;
 	bool *keep = xcalloc(n, sizeof(bool));
 	struct fz_result res[NR_MODES];
 	struct strbuf sb = {}, diff = {}, report = {};
-	char dir[4096], name[64];
+	char dir[4096];
 	bool interp;
 	int err;
 
@@ -1369,14 +1385,7 @@ static void save_failure(const struct fz_prog *p, const char *orig_diff)
 	write_file(dir, "report.txt", report.s);
 	print_prog(p, keep, &sb);
 	write_file(dir, "prog.txt", sb.s);
-	for (m = 0; m < NR_MODES; m++) {
-		if (!env.mode_ok[m])
-			continue;
-		snprintf(name, sizeof(name), "xlated-%s.txt", mode_names[m]);
-		write_file(dir, name, res[m].xlated ? res[m].xlated : "(did not load)\n");
-		snprintf(name, sizeof(name), "verifier-%s.log", mode_names[m]);
-		write_file(dir, name, res[m].full_log);
-	}
+	save_modes(dir, res);
 	printf("FAIL saved: %s (minimised to %d of %d elements)\n", dir, kept, n);
 	results_free(res);
 	sb_free(&sb);
@@ -1395,9 +1404,9 @@ static void save_unrun(__u32 index)
 	struct fz_prog *p = fz_generate(&env.cfg, opts.seed, index);
 	struct fz_result res[NR_MODES];
 	struct strbuf sb = {}, diff = {}, report = {};
-	char dir[4096], name[64];
+	char dir[4096];
 	bool interp;
-	int m, err;
+	int err;
 
 	if (!p)
 		die("out of memory");
@@ -1410,22 +1419,16 @@ static void save_unrun(__u32 index)
 	sb_printf(&report,
 		  "bpf_kasan_fuzz: seed 0x%llx, program %u, %s: crashed the kernel when run\n",
 		  (unsigned long long)p->seed, index, type_name(p->type));
-	sb_printf(&report, "reproduce: bpf_kasan_fuzz -s 0x%llx -p %u -b %u%s\n",
+	sb_printf(&report, "reproduce: bpf_kasan_fuzz -s 0x%llx -p %u -b %u%s%s\n",
 		  (unsigned long long)p->seed, index, opts.big_period,
-		  opts.disabled ? " -d <as in the original run>" : "");
+		  opts.disabled ? " -d <as in the original run>" : "",
+		  opts.host_dev ? " --host-dev" : "");
 	sb_printf(&report, "loaded in every mode, not run, not minimised%s%s",
 		  diff.len ? ":\n" : "\n", diff.len ? diff.s : "");
 	write_file(dir, "report.txt", report.s);
 	print_prog(p, NULL, &sb);
 	write_file(dir, "prog.txt", sb.s);
-	for (m = 0; m < NR_MODES; m++) {
-		if (!env.mode_ok[m])
-			continue;
-		snprintf(name, sizeof(name), "xlated-%s.txt", mode_names[m]);
-		write_file(dir, name, res[m].xlated ? res[m].xlated : "(did not load)\n");
-		snprintf(name, sizeof(name), "verifier-%s.log", mode_names[m]);
-		write_file(dir, name, res[m].full_log);
-	}
+	save_modes(dir, res);
 	printf("saved without running: %s\n", dir);
 	results_free(res);
 	sb_free(&sb);
