@@ -24,6 +24,12 @@
  * snippets while it still fails) and saved with the xlated dumps and the
  * verifier logs of every mode under OUTDIR/<seed>-<index>/.
  *
+ * The generator makes the same program from a seed on every arch. Where
+ * the JIT cannot mix tail calls and subprograms (no
+ * bpf_jit_supports_subprog_tailcalls(): riscv64), a program with both
+ * loses, by turns of its index, its tail call or its snippets with
+ * subprograms; the summary counts them.
+ *
  * Coverage comes from the kernel: loaded with BPF_LOG_STATS, the pass
  * logs its statistics line, its fallbacks and a "bpf_kasan: shapes" line
  * of name/value pairs. The summary counts, per decision point, the
@@ -246,6 +252,8 @@ static struct {
 	int report_map_fd;	/* error_report_end counter, -1: none */
 	int report_link_fd;
 	struct btf *vmlinux;
+	/* bpf_jit_supports_subprog_tailcalls(): riscv64 has not (7.2) */
+	bool tail_call_subprogs;
 } env = {
 	.mod_btf_fd = -1,
 	.report_map_fd = -1,
@@ -1062,7 +1070,8 @@ struct stats {
 	__u64 done, passed, rejected, run_failed, failed, not_interp, big, loads;
 	__u64 by_type[3];
 	__u64 insns;
-	struct strbuf not_interp_reasons;
+	__u64 lost_tail_call, lost_subprogs;
+	struct strbuf not_interp_reasons, rejected_reasons;
 };
 
 static struct stats st;
@@ -1084,6 +1093,7 @@ static const char *last_line(const char *log, char *buf, size_t sz)
 	/* skip the statistics lines */
 	while (start > log && (!strncmp(start, "verification time", 17) ||
 			       !strncmp(start, "processed ", 10) ||
+			       !strncmp(start, "insns processed ", 16) ||
 			       !strncmp(start, "stack depth", 11))) {
 		end = start - 1;
 		start = end;
@@ -1343,18 +1353,43 @@ out:
 	free(trial);
 }
 
+/*
+ * The elements of @p (its snippets, then its tail call) that this kernel
+ * can load, in a new array: all of them, unless the JIT cannot mix tail
+ * calls and subprograms (env.tail_call_subprogs). A program that has both
+ * then loses, by turns of its index, its tail call or the snippets that
+ * own subprograms: the generator makes the same program on every arch
+ * (compare the --gen-only hashes), the runner fits it to the kernel.
+ */
+static bool *loadable(const struct fz_prog *p)
+{
+	int n = p->nsnips + 1, i;
+	bool *keep = xcalloc(n, sizeof(bool));
+
+	for (i = 0; i < n; i++)
+		keep[i] = i < p->nsnips || p->tail_call;
+	if (env.tail_call_subprogs || !p->tail_call || !p->nsubs)
+		return keep;
+	if (p->index & 1) {
+		keep[p->nsnips] = false;
+	} else {
+		for (i = 0; i < p->nsnips; i++)
+			if (p->snips[i].nsubs)
+				keep[i] = false;
+	}
+	return keep;
+}
+
 static void save_failure(const struct fz_prog *p, const char *orig_diff)
 {
 	int n = p->nsnips + 1, kept = 0, i;
-	bool *keep = xcalloc(n, sizeof(bool));
+	bool *keep = loadable(p);
 	struct fz_result res[NR_MODES];
 	struct strbuf sb = {}, diff = {}, report = {};
 	char dir[4096];
 	bool interp;
 	int err;
 
-	for (i = 0; i < n; i++)
-		keep[i] = i < p->nsnips || p->tail_call;
 	minimise(p, keep);
 	for (i = 0; i < n; i++)
 		kept += keep[i];
@@ -1405,17 +1440,18 @@ static void save_unrun(__u32 index)
 	struct fz_result res[NR_MODES];
 	struct strbuf sb = {}, diff = {}, report = {};
 	char dir[4096];
-	bool interp;
+	bool interp, *keep;
 	int err;
 
 	if (!p)
 		die("out of memory");
+	keep = loadable(p);
 	snprintf(dir, sizeof(dir), "%s/%llx-%u-crash", opts.outdir,
 		 (unsigned long long)p->seed, index);
 	err = mkdirs(dir);
 	if (err)
 		die("cannot create %s: %s", dir, strerror(-err));
-	evaluate(p, NULL, true, res, &diff, &interp);
+	evaluate(p, keep, true, res, &diff, &interp);
 	sb_printf(&report,
 		  "bpf_kasan_fuzz: seed 0x%llx, program %u, %s: crashed the kernel when run\n",
 		  (unsigned long long)p->seed, index, type_name(p->type));
@@ -1426,7 +1462,7 @@ static void save_unrun(__u32 index)
 	sb_printf(&report, "loaded in every mode, not run, not minimised%s%s",
 		  diff.len ? ":\n" : "\n", diff.len ? diff.s : "");
 	write_file(dir, "report.txt", report.s);
-	print_prog(p, NULL, &sb);
+	print_prog(p, keep, &sb);
 	write_file(dir, "prog.txt", sb.s);
 	save_modes(dir, res);
 	printf("saved without running: %s\n", dir);
@@ -1434,10 +1470,12 @@ static void save_unrun(__u32 index)
 	sb_free(&sb);
 	sb_free(&diff);
 	sb_free(&report);
+	free(keep);
 	fz_prog_free(p);
 }
 
-static void verbose_rejected(const struct fz_prog *p)
+/* @keep: the elements of @p to load, NULL for all */
+static void verbose_rejected(const struct fz_prog *p, const bool *keep)
 {
 	struct fz_image img;
 	struct fz_maps maps;
@@ -1448,7 +1486,7 @@ static void verbose_rejected(const struct fz_prog *p)
 	const char *s;
 	int lines = 0;
 
-	if (!log || fz_assemble(p, NULL, &img))
+	if (!log || fz_assemble(p, keep, &img))
 		die("out of memory");
 	set_mode(M_OFF);
 	if (maps_create(p, &maps) || make_btf(&img, &btf))
@@ -1459,7 +1497,7 @@ static void verbose_rejected(const struct fz_prog *p)
 	fd = load(p, &img, &btf, fd_array, 1, log, FULL_LOG_SIZE);
 	if (fd >= 0)
 		close(fd);
-	print_prog(p, NULL, &sb);
+	print_prog(p, keep, &sb);
 	printf("%s", sb.s);
 	/* the end of the log */
 	for (s = log + strlen(log); s > log && lines < 40; s--)
@@ -1478,22 +1516,30 @@ static void run_one(__u32 index)
 	struct fz_prog *p = fz_generate(&env.cfg, opts.seed, index);
 	struct fz_result res[NR_MODES];
 	struct strbuf diff = {};
-	bool interp;
-	int ret;
+	bool interp, *keep;
+	int ret, i;
 
 	if (!p)
 		die("out of memory");
+	keep = loadable(p);
+	if (p->tail_call && !keep[p->nsnips])
+		st.lost_tail_call++;
+	for (i = 0; i < p->nsnips; i++)
+		if (!keep[i]) {
+			st.lost_subprogs++;
+			break;
+		}
 	st.done++;
 	st.big += p->big;
 	st.by_type[p->type == BPF_PROG_TYPE_XDP ? 0 : p->type == BPF_PROG_TYPE_SCHED_CLS ? 1 : 2]++;
 	if (opts.dump) {
 		struct strbuf sb = {};
 
-		print_prog(p, NULL, &sb);
+		print_prog(p, keep, &sb);
 		printf("%s", sb.s);
 		sb_free(&sb);
 	}
-	ret = evaluate(p, NULL, false, res, &diff, &interp);
+	ret = evaluate(p, keep, false, res, &diff, &interp);
 	if (ret >= 0 && res[M_OFF].loaded) {
 		cov_parse(env.mode_ok[M_INLINE] ? res[M_INLINE].log : NULL,
 			  env.mode_ok[M_OUTLINE] ? res[M_OUTLINE].log : NULL);
@@ -1523,12 +1569,19 @@ static void run_one(__u32 index)
 		char buf[160];
 
 		st.rejected++;
+		if (st.rejected <= 5 || opts.verbose)
+			sb_printf(&st.rejected_reasons, "  prog %u: %s%s\n", index,
+				  res[M_OFF].tail_failed ? "tail call target: " : "",
+				  last_line(res[M_OFF].log, buf, sizeof(buf)));
 		if (opts.verbose) {
 			printf("REJECTED prog %u (seed 0x%llx): %s%s\n", index,
 			       (unsigned long long)p->seed,
 			       res[M_OFF].tail_failed ? "tail call target: " : "",
 			       last_line(res[M_OFF].log, buf, sizeof(buf)));
-			verbose_rejected(res[M_OFF].tail_failed ? p->tail_prog : p);
+			if (res[M_OFF].tail_failed)
+				verbose_rejected(p->tail_prog, NULL);
+			else
+				verbose_rejected(p, keep);
 		}
 	} else if (ret == 0) {
 		st.passed++;
@@ -1542,6 +1595,7 @@ static void run_one(__u32 index)
 	}
 	results_free(res);
 	sb_free(&diff);
+	free(keep);
 	fz_prog_free(p);
 }
 
@@ -1614,6 +1668,53 @@ static bool probe_load_acq(void)
 	return true;
 }
 
+/*
+ * Can a program with subprograms tail call? Not where the JIT lacks
+ * bpf_jit_supports_subprog_tailcalls() (riscv64 in 7.2): the verifier
+ * says "mixing of tail_calls and bpf-to-bpf calls is not supported".
+ * Any other failure of this program is a broken setup.
+ */
+static bool probe_tail_call_subprogs(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_6,
+		  .src_reg = BPF_REG_1 },
+		/* call the subprogram at insn 9 */
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 7 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_REG_6 },
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
+		  .src_reg = BPF_PSEUDO_MAP_IDX, .imm = 0 },
+		{ .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 0 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_tail_call },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
+	char log[4096] = "";
+	int map, fd;
+
+	map = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "fz_probe", 4, 4, 1, NULL);
+	if (map < 0)
+		die("cannot create a prog array: %s", strerror(errno));
+	o.fd_array = &map;
+	o.log_buf = log;
+	o.log_size = sizeof(log);
+	o.log_level = 1;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "fz_probe", "GPL", insns, ARRAY_SIZE(insns), &o);
+	close(map);
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	if (!strstr(log, "mixing of tail_calls and bpf-to-bpf calls"))
+		die("probe of tail calls with subprograms fails: %s\n%s", strerror(errno), log);
+	return false;
+}
+
 static void need(bool ok, __u32 feat, const char *what)
 {
 	if (ok || !(env.cfg.features & feat))
@@ -1678,6 +1779,7 @@ static void setup(void)
 	env.kfield_off[FZ_KFIELD_XDP_FRAME_SZ] = struct_member("xdp_buff", "frame_sz");
 
 	need(probe_load_acq(), FZ_FEAT_LOAD_ACQ, "no load-acquire/store-release");
+	env.tail_call_subprogs = probe_tail_call_subprogs();
 	for (i = 0; i < FZ_KF_FIRST_MODULE; i++)
 		need(env.kfunc_id[i] > 0, FZ_FEAT_KFUNC, "a vmlinux kfunc has no BTF id");
 	for (i = 0; i < FZ_NR_KFIELDS; i++)
@@ -1921,6 +2023,9 @@ int main(int argc, char **argv)
 			printf(" %s", mode_names[k]);
 	printf("\n");
 	print_features();
+	if (!env.tail_call_subprogs)
+		printf("the JIT cannot mix tail calls and subprograms: a program with both\n"
+		       "loses, in turn, its tail call or its snippets with subprograms\n");
 
 	first = opts.prog >= 0 ? opts.prog : opts.first;
 	last = opts.prog >= 0 ? opts.prog + 1 : opts.first + opts.count;
@@ -1953,8 +2058,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.done, (unsigned long long)st.by_type[0],
 	       (unsigned long long)st.by_type[1], (unsigned long long)st.by_type[2],
 	       (unsigned long long)st.big, st.done / (now() - t0), (unsigned long long)st.loads);
-	printf("rejected by the verifier with the checks off: %llu\n",
-	       (unsigned long long)st.rejected);
+	if (!env.tail_call_subprogs)
+		printf("fitted to the JIT: %llu lost the tail call, %llu their subprograms\n",
+		       (unsigned long long)st.lost_tail_call,
+		       (unsigned long long)st.lost_subprogs);
+	printf("rejected by the verifier with the checks off: %llu\n%s",
+	       (unsigned long long)st.rejected,
+	       st.rejected_reasons.s ? st.rejected_reasons.s : "");
 	if (env.mode_ok[M_NOJIT])
 		printf("not interpretable (load fails with bpf_jit_enable=0): %llu\n%s",
 		       (unsigned long long)st.not_interp,
@@ -1993,6 +2103,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.passed, (unsigned long long)(st.rejected + st.run_failed),
 	       (unsigned long long)(st.failed + cov_failed + reject_failed + !!st.run_failed));
 	sb_free(&st.not_interp_reasons);
+	sb_free(&st.rejected_reasons);
 	if (env.report_link_fd >= 0)
 		close(env.report_link_fd);
 	btf__free(env.vmlinux);

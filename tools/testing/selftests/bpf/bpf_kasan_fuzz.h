@@ -173,6 +173,7 @@ struct fz_prog {
 	__u32 type;		/* BPF_PROG_TYPE_* */
 	__u32 prog_flags;	/* BPF_F_* besides BPF_F_ANY_ALIGNMENT */
 	bool tail_call;		/* the epilogue tail calls tail_prog */
+	int tail_at;		/* where in the epilogue the tail call begins */
 	bool big;
 	struct fz_insns prologue, body, epilogue, subs;
 	struct fz_snippet *snips;
@@ -211,7 +212,10 @@ struct fz_image {
 
 struct fz_prog *fz_generate(const struct fz_config *cfg, __u64 seed, __u32 index);
 void fz_prog_free(struct fz_prog *p);
-/* @keep: one bool per snippet, NULL for all. */
+/*
+ * @keep: one bool per snippet, then one for the tail call (without it,
+ * the epilogue stores the result and exits), NULL for all.
+ */
 int fz_assemble(const struct fz_prog *p, const bool *keep, struct fz_image *img);
 void fz_image_free(struct fz_image *img);
 /* Initial contents of map @map, element @elem. */

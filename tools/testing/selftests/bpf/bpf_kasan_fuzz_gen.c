@@ -1989,6 +1989,7 @@ static void gen_epilogue(struct fz_gen *g, int out_off, bool tail_call)
 	ld_imm64(g, BPF_REG_1, BPF_PSEUDO_MAP_IDX_VALUE, FZ_MAP_OUT, out_off);
 	emit(g, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_0, 0, 0);
 	if (tail_call) {
+		g->p->tail_at = g->out->cnt;
 		emit(g, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, REG_FP, MAIN_CTX, 0);
 		ld_imm64(g, BPF_REG_2, BPF_PSEUDO_MAP_IDX, FZ_MAP_PROGS, 0);
 		emit(g, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0);
@@ -2217,8 +2218,15 @@ int fz_assemble(const struct fz_prog *p, const bool *keep, struct fz_image *img)
 		n += p->snips[i].cnt;
 	}
 	img->epilogue_at = n;
-	memcpy(out + n, p->epilogue.insns, p->epilogue.cnt * sizeof(*out));
-	n += p->epilogue.cnt;
+	if (p->tail_call && keep && !keep[p->nsnips]) {
+		/* up to the tail call, then the exit */
+		memcpy(out + n, p->epilogue.insns, p->tail_at * sizeof(*out));
+		n += p->tail_at;
+		out[n++] = p->epilogue.insns[p->epilogue.cnt - 1];
+	} else {
+		memcpy(out + n, p->epilogue.insns, p->epilogue.cnt * sizeof(*out));
+		n += p->epilogue.cnt;
+	}
 	funcs[nf++] = (struct fz_func){ .insn_off = 0, .kind = FZ_SUB_STATIC, .main = true };
 	for (i = 0; i < p->nsnips; i++) {
 		const struct fz_snippet *s = &p->snips[i];
