@@ -128,6 +128,10 @@ export ARCH
 TREE=$CACHE/tree/linux-$KVER		# assembled tree (pristine + overlay + patches)
 PRISTINE=$CACHE/pristine/linux-$KVER	# untouched 7.2, reference for assembly
 KBUILD=$CACHE/build/$ARCH		# kernel O= directory
+# scripts/bugzoo builds and boots a second kernel, from a second tree.
+if [ -n "${BPF_KASAN_TREE:-}" ]; then
+	TREE=$BPF_KASAN_TREE KBUILD=$BPF_KASAN_KBUILD
+fi
 STOUT=$CACHE/selftests/$ARCH		# selftests OUTPUT directory
 LOGDIR=$CACHE/logs
 TOOLS=$CACHE/tools
