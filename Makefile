@@ -15,13 +15,16 @@
 #   make fuzz      differential fuzzing: N random programs (default 1000)
 #                  from SEED (default 1) with the checks off and on, any
 #                  difference fails (N=..., SEED=..., FUZZ_ARGS=...)
+#   make bugzoo    historical verifier bugs re-introduced in a second kernel
+#                  (bugzoo/): each PoC rejected with the fixes, silent with
+#                  the checks off, reported at its instruction with them on
 
 SHELL := /bin/bash
 # x86_64 (default), arm64 or riscv64; `make check` without ARCH runs all three.
 ARCH ?=
 export ARCH
 
-.PHONY: all setup tree kernel selftests check demo patches series-check regress bench fuzz vm
+.PHONY: all setup tree kernel selftests check demo patches series-check regress bench fuzz bugzoo vm
 
 all: selftests
 
@@ -57,6 +60,9 @@ bench:
 
 fuzz:
 	@FUZZ_N='$(N)' FUZZ_SEED='$(SEED)' scripts/fuzz
+
+bugzoo:
+	@scripts/bugzoo
 
 # Interactive use: make vm CMD='./test_progs -t verifier_and'
 vm:
