@@ -34,12 +34,18 @@ enum kind { OBJ_NEW, HASH, RHASH, NR_KINDS };
 
 static const struct {
 	const char *name;
-	/* Functions the allocation and the free stacks must name. */
-	const char *alloc_fn, *free_fn;
+	/*
+	 * What the allocation stack and the free stacks (freed by, and the
+	 * auxiliary stack of the BPF side of the free) must name.
+	 * bpf_obj_drop() reaches bpf_mem_free_rcu() by tail calls: the
+	 * program that dropped the object calls it, as far as the stack says.
+	 */
+	const char *alloc_fn, *free_fn, *free_caller;
 } kinds[NR_KINDS] = {
-	[OBJ_NEW] = { "obj_new", "bpf_obj_new", "bpf_obj_drop" },
-	[HASH] = { "hash", "htab_map_update_elem", "htab_map_delete_elem" },
-	[RHASH] = { "rhash", "rhtab_map_update_elem", "rhtab_map_delete_elem" },
+	[OBJ_NEW] = { "obj_new", "bpf_obj_new", "bpf_mem_free_rcu", "_keep_obj+" },
+	[HASH] = { "hash", "htab_map_update_elem", "bpf_mem_cache_free", "htab_map_delete_elem" },
+	[RHASH] = { "rhash", "rhtab_map_update_elem", "bpf_mem_cache_free_rcu",
+		    "rhtab_map_delete_elem" },
 };
 
 static const struct mode {
@@ -162,6 +168,12 @@ static void kmsg_read(int fd, char *buf, size_t size)
 	}
 }
 
+/* Whether @s occurs in [@from, @to). */
+static bool between(const char *from, const char *to, const char *s)
+{
+	return memmem(from, to - from, s, strlen(s));
+}
+
 static const char *pick(int jit, int kasan)
 {
 	if (!jit)
@@ -202,7 +214,7 @@ static void touch(struct bpf_kasan_observe *obs, struct bpf_program *prog,
 {
 	struct bpf_kasan_observe__bss *r = obs->bss;
 	static char log[256 * 1024];
-	const char *a, *p;
+	const char *a, *f, *p, *end;
 	__u64 start;
 	__u32 len;
 	int fd;
@@ -240,12 +252,21 @@ static void touch(struct bpf_kasan_observe *obs, struct bpf_program *prog,
 		goto out;
 	}
 	a = strstr(p, "Allocated by task");
-	if (!a || !strstr(a, kinds[k].alloc_fn))
-		PRINT_FAIL("%s: report without an allocation stack naming %s:\n%s\n",
-			   what, kinds[k].alloc_fn, p);
-	else if (!strstr(a, "Freed by task") || !strstr(a, kinds[k].free_fn))
-		PRINT_FAIL("%s: report without a free stack naming %s:\n%s\n",
-			   what, kinds[k].free_fn, p);
+	f = a ? strstr(a, "Freed by task") : NULL;
+	if (!a || !f) {
+		PRINT_FAIL("%s: report without allocation and free stacks:\n%s\n", what, p);
+		goto out;
+	}
+	/* The free stacks end where the description of the memory starts. */
+	end = strstr(f, "The buggy address belongs to");
+	if (!end)
+		end = f + strlen(f);
+	if (!between(a, f, kinds[k].alloc_fn))
+		PRINT_FAIL("%s: allocation stack without %s:\n%.*s\n", what,
+			   kinds[k].alloc_fn, (int)(f - a), a);
+	if (!between(f, end, kinds[k].free_fn) || !between(f, end, kinds[k].free_caller))
+		PRINT_FAIL("%s: free stacks without %s and %s:\n%.*s\n", what,
+			   kinds[k].free_fn, kinds[k].free_caller, (int)(end - f), f);
 out:
 	close(fd);
 }
