@@ -65,12 +65,15 @@ class Assemble(unittest.TestCase):
              int c;
             """))
 
-    def assemble(self, ok=True):
+    def env(self):
         env = dict(os.environ, BPF_KASAN_CACHE=self.cache)
         env["BPF_KASAN_MACHINE_LOCK"] = os.path.join(self.tmp, "machine.lock")
         for v in ("BPF_KASAN_LOCKED", "BPF_KASAN_MACHINE_LOCKED", "BPF_KASAN_FAILURES"):
             env.pop(v, None)
-        r = subprocess.run([os.path.join(self.repo, "scripts", "assemble")], env=env,
+        return env
+
+    def assemble(self, ok=True):
+        r = subprocess.run([os.path.join(self.repo, "scripts", "assemble")], env=self.env(),
                            capture_output=True, text=True)
         if ok:
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -147,6 +150,54 @@ class Assemble(unittest.TestCase):
         r = self.assemble(ok=False)
         self.assertEqual(r.returncode, 1)
         self.assertIn("FAILED: assemble: overlay file kernel/bpf/core.c exists upstream", r.stderr)
+
+    def grow(self, name, old, new):
+        """A patch that changes verifier.c and the overlay file kasan.c."""
+        self.write(self.repo, "patches/" + name, textwrap.dedent(f"""\
+            From: t <t@localhost>
+            Subject: [PATCH] grow
+
+            ---
+            diff --git a/kernel/bpf/kasan.c b/kernel/bpf/kasan.c
+            --- a/kernel/bpf/kasan.c
+            +++ b/kernel/bpf/kasan.c
+            @@ -1,2 +1,2 @@
+             int x;
+            -{old}
+            +{new}
+            diff --git a/kernel/bpf/verifier.c b/kernel/bpf/verifier.c
+            --- a/kernel/bpf/verifier.c
+            +++ b/kernel/bpf/verifier.c
+            @@ -1,3 +1,3 @@
+             int a;
+            -int b;
+            +int b2;
+             int c;
+            """))
+
+    def test_a_later_patch_grows_an_overlay_file(self):
+        self.write(self.repo, "kernel/bpf/kasan.c", "int x;\nint y2;\n")
+        self.grow("0002-grow.patch", "int y;", "int y2;")
+        self.series(["0002-grow.patch"])
+        self.assemble()
+        # the repo has the file as the series leaves it: its hunk is not
+        # applied again; the patch's other hunks are
+        self.assertEqual(self.read("kernel/bpf/kasan.c"), "int x;\nint y2;\n")
+        self.assertEqual(self.read("kernel/bpf/verifier.c"), "int a;\nint b2;\nint c;\n")
+        r = subprocess.run([os.path.join(self.repo, "scripts", "assemble"), "--stage-of",
+                            "kernel/bpf/kasan.c"], env=self.env(), capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "int x;\nint y;\n")
+
+    def test_a_hunk_that_does_not_match_the_overlay_file_is_named(self):
+        self.write(self.repo, "kernel/bpf/kasan.c", "int x;\nint z;\n")
+        self.grow("0002-grow.patch", "int y;", "int y2;")
+        self.series(["0002-grow.patch"])
+        r = self.assemble(ok=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAILED: assemble: the hunks of patches/0002-grow.patch for "
+                      "kernel/bpf/kasan.c do not match", r.stderr)
 
     def test_no_pristine_tree(self):
         os.unlink(os.path.join(self.pristine, ".complete"))
