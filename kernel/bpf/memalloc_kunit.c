@@ -15,6 +15,7 @@
  */
 #include <kunit/test.h>
 #include <linux/bpf_mem_alloc.h>
+#include <linux/delay.h>
 #include <linux/kasan.h>
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_trace.h>
@@ -232,6 +233,33 @@ static void free_rcu_poisons_after_gp(struct kunit *test)
 }
 
 /*
+ * An object freed while the grace period of an earlier free is in flight is
+ * poisoned too, with no other free or allocation on its cache to move it on:
+ * the cache looks again at its free_by_rcu list until the callback is done.
+ */
+static void free_rcu_during_gp(struct kunit *test)
+{
+	struct bpf_mem_alloc ma;
+	void *first, *obj;
+
+	init_ma(test, &ma, 0);
+	first = alloc_obj(test, &ma, false);
+	obj = alloc_obj(test, &ma, false);
+	migrate_disable();
+	/* No grace period ends while the objects are freed. */
+	rcu_read_lock();
+	bpf_mem_free_rcu(&ma, first);
+	/* Let the irq_work of the first free queue its RCU callback. */
+	mdelay(2);
+	bpf_mem_free_rcu(&ma, obj);
+	rcu_read_unlock();
+	migrate_enable();
+	expect_report_after(test, wait_rcu, obj,
+			    "read after bpf_mem_free_rcu() during an earlier grace period");
+	bpf_mem_alloc_destroy(&ma);
+}
+
+/*
  * bpf_mem_cache_free*() of a hash map element: RCU readers and, since
  * sleepable programs may use the map, RCU tasks trace readers may read it
  * until both grace periods have passed; the hash map's
@@ -318,6 +346,7 @@ static struct kunit_case bpf_mem_alloc_kasan_cases[] = {
 	KUNIT_CASE(free_poisons_at_once),
 	KUNIT_CASE(no_immediate_reuse),
 	KUNIT_CASE(free_rcu_poisons_after_gp),
+	KUNIT_CASE(free_rcu_during_gp),
 	KUNIT_CASE(cache_free_typesafe),
 	KUNIT_CASE(cache_free_rcu_typesafe),
 	KUNIT_CASE(double_free),
