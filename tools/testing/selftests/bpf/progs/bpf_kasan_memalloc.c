@@ -52,14 +52,26 @@ struct {
 	__type(value, struct node);
 } rhash_map SEC(".maps");
 
-/* Set by the test: the key of the element. */
+/* Insert and delete, insert and delete, ...: no element is reused at once. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, struct node);
+} churn_map SEC(".maps");
+
+/* Set by the test: the key of the element; the rounds of hash_churn. */
 __u32 key;
+__u32 churn_rounds;
 
 /* Results. */
 __u64 kept_addr;
 __u64 sink;
 int ret;
 int done;
+__u32 churn_done;
+int churn_err;
 
 /* Keep a new object, then drop it. */
 SEC("syscall")
@@ -73,19 +85,6 @@ int keep_obj(void *ctx)
 	n->data[1] = 0xb0b;
 	kept_addr = (unsigned long)n;
 	bpf_kfunc_kasan_keep(n);
-	bpf_obj_drop(n);
-	return 0;
-}
-
-/* Another object of the same size: lets its cache go on freeing. */
-SEC("syscall")
-int kick_obj(void *ctx)
-{
-	struct node *n;
-
-	n = bpf_obj_new(typeof(*n));
-	if (!n)
-		return 1;
 	bpf_obj_drop(n);
 	return 0;
 }
@@ -274,3 +273,29 @@ ELEM_READERS(hash)
 ELEM_READERS(rhash)
 
 char _license[] SEC("license") = "GPL";
+
+static int churn_one(__u32 i, void *ctx)
+{
+	struct node v = {};
+	int err;
+
+	err = bpf_map_update_elem(&churn_map, &i, &v, BPF_NOEXIST);
+	if (!err)
+		err = bpf_map_delete_elem(&churn_map, &i);
+	if (err) {
+		churn_err = err;
+		return 1;
+	}
+	churn_done++;
+	return 0;
+}
+
+/* churn_rounds inserts and deletes in one run, the way a program churns. */
+SEC("syscall")
+int hash_churn(void *ctx)
+{
+	churn_done = 0;
+	churn_err = 0;
+	bpf_loop(churn_rounds, churn_one, NULL, 0);
+	return 0;
+}
