@@ -9,9 +9,11 @@
 #   make patches   write the series (git format-patch) to $(CACHE)/out/patches
 #   make series-check   prove every step of the series applies and builds
 #   make regress   upstream selftests with kernel.bpf_kasan off/inline/outline
-#   make bench     time memory-bound BPF programs with kernel.bpf_kasan
-#                  off/inline/outline, beside the same C built with and
-#                  without KASAN; print ns per run, ratios, code per access
+#   make bench     count the instructions (QEMU -icount) and time
+#                  memory-bound BPF programs with kernel.bpf_kasan
+#                  off/inline/outline and interpreted, beside the same C
+#                  built with and without KASAN; print costs, ratios, code
+#                  per access and load times
 #   make fuzz      differential fuzzing: N random programs (default 1000)
 #                  from SEED (default 1) with the checks off and on, any
 #                  difference fails (N=..., SEED=..., FUZZ_ARGS=...)

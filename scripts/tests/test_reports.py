@@ -162,6 +162,7 @@ meta rounds 3 run_ms 200 c_ms 200 cpus 2 kernel 7.2.13
 size bench_scan off 800 500 0 0
 size bench_scan inline 1600 1400 0 0
 size bench_scan outline 2400 2900 10 10
+size bench_scan interp 800 0 0 0
 repeat bench_scan 1000
 bpf 1 bench_scan off 100
 bpf 1 bench_scan inline 200
@@ -172,6 +173,11 @@ bpf 2 bench_scan outline 1000
 bpf 3 bench_scan off 90
 bpf 3 bench_scan inline 200
 bpf 3 bench_scan outline 800
+bpf 1 bench_scan interp 1000
+bpf 2 bench_scan interp 1100
+bpf 3 bench_scan interp 1000
+clock 1 1000 2 2000
+clock 2 1000 2 2010
 c 1 scan 1000 100000 250000
 c 2 scan 1000 110000 260000
 kmod kasan bpf_kasan_bench_kasan
@@ -189,7 +195,7 @@ class BenchReport(unittest.TestCase):
         shutil.rmtree(self.dir)
 
     def test_read_raw(self):
-        meta, sizes, repeat, bpf, c, kmod, reports = bench.read_raw(
+        meta, sizes, repeat, bpf, c, kmod, reports, clock = bench.read_raw(
             os.path.join(self.dir, "bench.raw"))
         self.assertEqual(meta["rounds"], "3")
         self.assertEqual(meta["kernel"], "7.2.13")
@@ -198,6 +204,8 @@ class BenchReport(unittest.TestCase):
         self.assertEqual(bpf[("bench_scan", "inline")], {1: 200, 2: 210, 3: 200})
         self.assertEqual(c["scan"][2], (110.0, 260.0))
         self.assertEqual((kmod, reports), ("bpf_kasan_bench_kasan", 0))
+        self.assertEqual(clock, {1: (1000, 2, 2000), 2: (1000, 2, 2010)})
+        self.assertEqual(bpf[("bench_scan", "interp")], {1: 1000, 2: 1100, 3: 1000})
 
     def test_median_spread(self):
         self.assertEqual(bench.median_spread([5.0]), (5.0, 0.0))
@@ -216,14 +224,38 @@ class BenchReport(unittest.TestCase):
                             os.path.join(self.dir, "no-module")],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
-        times, code = [l.split() for l in r.stdout.splitlines() if l.startswith("scan ")]
+        times, code, target = [l.split() for l in r.stdout.splitlines()
+                               if l.startswith("scan ")]
         # ns: medians over the rounds; ratios: medians of each round's ratio
-        # (inline 2.0, 1.91, 2.22; outline 9.0, 9.09, 8.89; C 2.5, 2.36)
-        self.assertEqual(times[1:11], ["100", "±5%", "200", "±1%", "900", "±6%",
-                                       "2.00", "±4%", "9.00", "±1%"])
+        # (inline 2.0, 1.91, 2.22; outline 9.0, 9.09, 8.89; interp 10.0,
+        # 10.0, 11.1; C 2.5, 2.36)
+        self.assertEqual(times[1:15], ["100", "±5%", "200", "±1%", "900", "±6%",
+                                       "1000", "±2%", "2.00", "±4%", "9.00", "±1%",
+                                       "10.00", "±3%"])
         self.assertEqual(times[-2:], ["2.43", "±1%"])
         # per access (10): (1600 - 800) / 8 = 100 insns, 1400 - 500 = 900 bytes
         self.assertEqual(code[1:8], ["10", "100", "10.0", "20.0", "500", "90.0", "240.0"])
+        # inline 2.00 against C 2.43: met; interp/inline 5.00 (5.0, 5.24,
+        # 5.0): met; inline overhead 1.00 against outline's 8.00: 0.125,
+        # more than a tenth: not met
+        self.assertEqual(target[1:], ["2.00", "2.43", "met", "5.00", "met",
+                                      "0.125", "NOT", "met"])
+        self.assertIn("clock: a loop of 1000 x 2 instructions took 1.0000 to "
+                      "1.0050 ns per instruction over 2 rounds (the speed of TCG",
+                      r.stdout)
+        self.assertIn("ns per run", r.stdout)
+
+    def test_icount_table(self):
+        with open(os.path.join(self.dir, "bench.raw"), "w") as fh:
+            fh.write(RAW.replace("kernel 7.2.13", "kernel 7.2.13 clock icount"))
+        r = subprocess.run([os.path.join(SCRIPTS, "bench-report"), self.dir,
+                            os.path.join(self.dir, "no-module")],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("insns per run", r.stdout)
+        self.assertIn("QEMU -icount shift=0", r.stdout)
+        self.assertIn("(one guest instruction per ns: the times are instruction "
+                      "counts)", r.stdout)
 
     def test_no_measurements_is_a_failure(self):
         with open(os.path.join(self.dir, "bench.raw"), "w") as fh:

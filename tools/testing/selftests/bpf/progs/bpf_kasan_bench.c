@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory-bound programs for `make bench` of bpf-kasan (scripts/guest-bench):
- * each is loaded with kernel.bpf_kasan off, inline and outline, and run with
- * BPF_PROG_TEST_RUN. test_kmods/bpf_kasan_bench/ has the same algorithms in
- * C, built with and without KASAN; bpf_kasan_bench.h has the sizes both use.
+ * each is loaded with kernel.bpf_kasan off, inline and outline, and with the
+ * checks and the JIT off (the interpreter), and run with BPF_PROG_TEST_RUN.
+ * test_kmods/bpf_kasan_bench/ has the same algorithms in C, built with and
+ * without KASAN; bpf_kasan_bench.h has the sizes both use.
  *
  * Loops that read the same memory again (packet headers, ctx fields) start
  * their body with a compiler barrier, so that clang reloads it on every
@@ -34,8 +35,13 @@ struct hash_val {
 	__u64 sum;
 };
 
+/*
+ * Zero hash seed: the same buckets in every copy and on every boot, so that
+ * the three modes do the same work and an instruction count repeats.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_ZERO_SEED);
 	__uint(max_entries, BENCH_HASH_KEYS);
 	__type(key, __u32);
 	__type(value, struct hash_val);

@@ -14,7 +14,15 @@
  * instrumented function. The calls of each variant are split in two halves,
  * run in the order nokasan, kasan, kasan, nokasan, so that a drift of the
  * machine's speed affects both alike. N is calibrated so that each variant
- * runs for about target_ms. The module then does nothing until unloaded.
+ * runs for about target_ms. Before them, one line
+ *
+ *   bpf_kasan_bench: tag T clock iters N insns_per_iter I ns C
+ *
+ * gives the time C of a loop of N iterations of I instructions each, written
+ * in assembly: under QEMU's -icount shift=0 every guest instruction advances
+ * the clock by one nanosecond, and C is then N * I plus the few instructions
+ * around the loop, which shows that the times are instruction counts. The
+ * module then does nothing until unloaded.
  *
  * This file is not instrumented, so the timing loop costs the same for both
  * variants.
@@ -25,7 +33,6 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
-#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -79,6 +86,48 @@ static u64 bench_time(bench_fn_t fn, struct bench_data *d, u64 runs)
 	WRITE_ONCE(bench_sink, READ_ONCE(bench_sink) + acc);
 	cond_resched();
 	return t;
+}
+
+#define BENCH_CLOCK_ITERS	10000000UL
+
+/*
+ * A loop of exactly two instructions per iteration (decrement, branch if
+ * not zero), in assembly so that the compiler cannot change it. Returns
+ * the number of instructions per iteration, 0 on an architecture without
+ * the loop.
+ */
+static unsigned int bench_clock_loop(unsigned long n)
+{
+#if defined(CONFIG_X86_64)
+	asm volatile("1: dec %0\n\tjnz 1b" : "+r"(n) : : "cc");
+	return 2;
+#elif defined(CONFIG_ARM64)
+	asm volatile("1: subs %0, %0, #1\n\tb.ne 1b" : "+r"(n) : : "cc");
+	return 2;
+#elif defined(CONFIG_RISCV)
+	asm volatile("1: addi %0, %0, -1\n\tbnez %0, 1b" : "+r"(n));
+	return 2;
+#else
+	return 0;
+#endif
+}
+
+/* What one nanosecond of the clock the benchmark reads is (see above). */
+static void bench_clock(void)
+{
+	unsigned int insns;
+	unsigned long flags;
+	u64 start, t;
+
+	/* No interrupt's instructions in the count. */
+	local_irq_save(flags);
+	start = ktime_get_ns();
+	insns = bench_clock_loop(BENCH_CLOCK_ITERS);
+	t = ktime_get_ns() - start;
+	local_irq_restore(flags);
+	if (insns)
+		pr_info("tag %u clock iters %lu insns_per_iter %u ns %llu\n",
+			tag, BENCH_CLOCK_ITERS, insns, t);
 }
 
 /* Number of calls of fn that take about target_ns. */
@@ -138,7 +187,8 @@ static int bench_alloc(struct bench_data *d)
 	d->xdp.data_end = pkt + BENCH_PKT_LEN;
 	d->htab.n_buckets = roundup_pow_of_two(BENCH_HASH_KEYS);
 	d->htab.n_elems = BENCH_HASH_KEYS;
-	d->htab.seed = get_random_u32();
+	/* Fixed, as the BPF hash map's (BPF_F_ZERO_SEED): same chains on every run. */
+	d->htab.seed = 0;
 	d->htab.buckets = kcalloc(d->htab.n_buckets, sizeof(*d->htab.buckets),
 				  GFP_KERNEL);
 	d->htab.elems = kcalloc(d->htab.n_elems, sizeof(*d->htab.elems),
@@ -175,6 +225,7 @@ static int __init bench_init(void)
 							   "generic-outline") :
 			IS_ENABLED(CONFIG_KASAN) ? "tags" : "none",
 			target_ms);
+		bench_clock();
 		/* Fill the hash table, as the first runs of bench_hash do. */
 		for (i = 0; i <= BENCH_HASH_KEYS; i++)
 			bench_ops_nokasan.fn[BENCH_HASH](&d);
