@@ -257,6 +257,22 @@ class BenchReport(unittest.TestCase):
         self.assertIn("(one guest instruction per ns: the times are instruction "
                       "counts)", r.stdout)
 
+    def test_count_checks_across_local_labels(self):
+        # riscv64's objdump prints local labels as headers inside a function
+        dis = """\
+0000000000000008 <bench_scan>:
+       8:\t00000013          \tnop
+0000000000000010 <.LFB7127>:
+      10:\te00007b7          \tlui\ta5,0xe0000
+\t\t\t180: R_RISCV_CALL_PLT\t__asan_report_load8_noabort
+0000000000000054 <.L2>:
+\t\t\t18c: R_RISCV_CALL_PLT\t__asan_report_load8_noabort
+00000000000001f8 <other>:
+\t\t\t1f8: R_RISCV_CALL_PLT\t__asan_report_load8_noabort
+"""
+        algo = {"bench_scan": "scan"}.get
+        self.assertEqual(bench.count_checks(dis, algo), {"scan": 2})
+
     def test_no_measurements_is_a_failure(self):
         with open(os.path.join(self.dir, "bench.raw"), "w") as fh:
             fh.write("meta rounds 0\n")
