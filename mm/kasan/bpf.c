@@ -75,28 +75,12 @@ static void bpf_kasan_nmi_work(struct irq_work *work)
 		pr_err("bpf_kasan: %ld report(s) from NMI context dropped\n", dropped);
 }
 
-/* Exactly memory_is_poisoned() of generic.c for sizes 1, 2, 4 and 8. */
-static bool bpf_kasan_poisoned(unsigned long addr, size_t size)
-{
-	unsigned long last = addr + size - 1;
-	s8 shadow;
-
-	if (!addr_has_metadata((void *)addr) || !addr_has_metadata((void *)last))
-		return true;
-	shadow = *(s8 *)kasan_mem_to_shadow((void *)last);
-	if (shadow && (s8)(last & KASAN_GRANULE_MASK) >= shadow)
-		return true;
-	if ((last & KASAN_GRANULE_MASK) < size - 1)
-		return *(s8 *)kasan_mem_to_shadow((void *)addr) != 0;
-	return false;
-}
-
 static void bpf_kasan_defer(unsigned long addr, u32 info, unsigned long ip)
 {
 	struct bpf_kasan_nmi_queue *q = this_cpu_ptr(&bpf_kasan_nmi_queue);
 	struct bpf_kasan_deferred *d;
 
-	if (!bpf_kasan_poisoned(addr, info & BPF_KASAN_INFO_SIZE_MASK))
+	if (!kasan_region_is_poisoned((void *)addr, info & BPF_KASAN_INFO_SIZE_MASK))
 		return;
 	/* NMIs do not nest, so only the irq_work races with us. */
 	/* Pairs with smp_store_release() in bpf_kasan_nmi_work(). */
