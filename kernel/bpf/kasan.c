@@ -185,24 +185,34 @@ struct bpf_kasan_site {
 	u32 info;		/* second argument of bpf_kasan_check() */
 };
 
-/*
- * Does @insn read (*def false) or define (*def true) AX? Returns false if it
- * does neither.
- */
-static bool bpf_kasan_insn_uses_ax(const struct bpf_insn *insn, bool *def)
-{
-	u8 class = BPF_CLASS(insn->code);
+#define BPF_KASAN_ALL_REGS	GENMASK(BPF_REG_9, BPF_REG_0)
+#define BPF_KASAN_CALLER_SAVED	GENMASK(BPF_REG_5, BPF_REG_0)
 
-	*def = false;
-	if (insn->src_reg == BPF_REG_AX && class != BPF_LD)
-		return true;
-	if (insn->dst_reg != BPF_REG_AX)
-		return false;
-	if (class == BPF_LDX || class == BPF_LD ||
-	    ((class == BPF_ALU || class == BPF_ALU64) &&
-	     BPF_OP(insn->code) == BPF_MOV))
-		*def = true;
-	return true;
+static u16 bpf_kasan_reg(u8 reg)
+{
+	return reg <= BPF_REG_9 ? BIT(reg) : 0;
+}
+
+/*
+ * Registers R0-R9 and AX that @insn reads (*use) and writes (*def), from
+ * bpf_insn_use_def(). The second half of a BPF_LD_IMM64 (code 0, not an
+ * instruction of its own) touches none. BPF_LD_ABS and BPF_LD_IND, which
+ * are calls in all but name, were rewritten by bpf_do_misc_fixups();
+ * should one be left, it counts as a call here too.
+ */
+static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
+{
+	const u16 regs = BPF_KASAN_ALL_REGS | BIT(BPF_REG_AX);
+
+	*use = 0;
+	*def = 0;
+	if (!insn->code)
+		return;
+	bpf_insn_use_def(insn, use, def);
+	if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) != BPF_IMM)
+		*def = BPF_KASAN_CALLER_SAVED;
+	*use &= regs;
+	*def &= regs;
 }
 
 /*
@@ -216,14 +226,16 @@ static bool bpf_kasan_insn_uses_ax(const struct bpf_insn *insn, bool *def)
 static void bpf_kasan_ax_liveness(struct bpf_verifier_env *env, unsigned long *live)
 {
 	const struct bpf_insn *insns = env->prog->insnsi;
-	bool def, cur = false;
+	bool cur = false;
+	u16 use, def;
 	int i;
 
 	for (i = env->prog->len - 1; i >= 0; i--) {
 		u8 class = BPF_CLASS(insns[i].code);
 
-		if (bpf_kasan_insn_uses_ax(&insns[i], &def))
-			cur = !def;
+		bpf_kasan_use_def(&insns[i], &use, &def);
+		if ((use | def) & BIT(BPF_REG_AX))
+			cur = use & BIT(BPF_REG_AX);
 		else if (class == BPF_JMP || class == BPF_JMP32)
 			cur = false;
 		if (cur)
@@ -231,83 +243,40 @@ static void bpf_kasan_ax_liveness(struct bpf_verifier_env *env, unsigned long *l
 	}
 }
 
-#define BPF_KASAN_ALL_REGS	GENMASK(BPF_REG_9, BPF_REG_0)
-#define BPF_KASAN_ARG_REGS	GENMASK(BPF_REG_5, BPF_REG_1)
-#define BPF_KASAN_CALLER_SAVED	GENMASK(BPF_REG_5, BPF_REG_0)
-
-static u16 bpf_kasan_reg(u8 reg)
+/*
+ * Decode the memory access of @insn into @s: base, size, off, write.
+ * Returns false if @insn does not access memory (BPF_ST | BPF_NOSPEC is not
+ * an access either). Sets *@probe for the fault-tolerant BPF_PROBE_* modes.
+ */
+static bool bpf_kasan_decode(const struct bpf_insn *insn, struct bpf_kasan_site *s,
+			     bool *probe)
 {
-	return reg <= BPF_REG_9 ? BIT(reg) : 0;
-}
+	u8 mode = BPF_MODE(insn->code);
 
-/* A call or a tail call: it may free memory. */
-static bool bpf_kasan_is_call(const struct bpf_insn *insn)
-{
-	return insn->code == (BPF_JMP | BPF_CALL) ||
-	       insn->code == (BPF_JMP | BPF_TAIL_CALL);
-}
-
-/* Registers R0-R9 that @insn reads (*use) and writes (*def). */
-static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
-{
-	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-	u16 dst = bpf_kasan_reg(insn->dst_reg), src = bpf_kasan_reg(insn->src_reg);
-
-	*use = 0;
-	*def = 0;
-	switch (class) {
-	case BPF_ALU:
-	case BPF_ALU64:
-		*def = dst;
-		*use = op == BPF_MOV ? 0 : dst;
-		if (BPF_SRC(insn->code) == BPF_X && op != BPF_END && op != BPF_NEG)
-			*use |= src;
-		break;
+	switch (BPF_CLASS(insn->code)) {
 	case BPF_LDX:
-		*use = src;
-		*def = dst;
+		s->base = insn->src_reg;
+		s->write = false;
+		*probe = mode != BPF_MEM && mode != BPF_MEMSX;
 		break;
 	case BPF_ST:
-		*use = dst;
+		if (mode != BPF_MEM && mode != BPF_PROBE_MEM32)
+			return false;
+		s->base = insn->dst_reg;
+		s->write = true;
+		*probe = mode == BPF_PROBE_MEM32;
 		break;
 	case BPF_STX:
-		*use = dst | src;
-		if (BPF_MODE(insn->code) != BPF_ATOMIC && BPF_MODE(insn->code) != BPF_PROBE_ATOMIC)
-			break;
-		if (insn->imm == BPF_LOAD_ACQ) {
-			*use = src;
-			*def = dst;
-		} else if (insn->imm == BPF_CMPXCHG) {
-			*use |= BIT(BPF_REG_0);
-			*def = BIT(BPF_REG_0);
-		} else if (insn->imm & BPF_FETCH) {
-			*def = src;
-		}
+		*probe = mode != BPF_MEM && mode != BPF_ATOMIC;
+		s->write = mode == BPF_MEM || *probe || insn->imm != BPF_LOAD_ACQ;
+		s->base = s->write ? insn->dst_reg : insn->src_reg;
 		break;
-	case BPF_LD:
-		if (BPF_MODE(insn->code) == BPF_IMM) {
-			*def = dst;
-		} else {	/* LD_ABS, LD_IND: rewritten by now, be safe */
-			*use = BIT(BPF_REG_6) | src;
-			*def = BPF_KASAN_CALLER_SAVED;
-		}
-		break;
-	case BPF_JMP:
-	case BPF_JMP32:
-		if (op == BPF_CALL) {
-			*use = BPF_KASAN_ARG_REGS;
-			*def = BPF_KASAN_CALLER_SAVED;
-		} else if (op == BPF_TAIL_CALL) {
-			/* bpf_tail_call(ctx, map, index), rewritten by now */
-			*use = GENMASK(BPF_REG_3, BPF_REG_1);
-			*def = BPF_KASAN_CALLER_SAVED;
-		} else if (op == BPF_EXIT) {
-			*use = BIT(BPF_REG_0);
-		} else if (op != BPF_JA) {
-			*use = dst | (BPF_SRC(insn->code) == BPF_X ? src : 0);
-		}
-		break;
+	default:
+		return false;
 	}
+	s->size = bpf_size_to_bytes(BPF_SIZE(insn->code));
+	s->off = insn->off;
+	return true;
 }
 
 /*
@@ -315,15 +284,15 @@ static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
  * it. insn_aux_data.live_regs_before cannot serve: it describes the program
  * before the earlier rewrites (removed bpf_fastcall spills, inlined calls
  * whose aux data says R1-R5 are dead), and inserted instructions have none.
- * A plain backward dataflow over the current instructions; a call uses
- * R1-R5 and clobbers R0-R5, a tail call (BPF_TAIL_CALL, whose encoding
- * names no register) uses R1-R3, exit uses R0, R6-R9 are saved by the JIT.
+ * The dataflow of bpf_compute_live_registers() over the current
+ * instructions, with the use/def of bpf_kasan_use_def(): a call uses R1-R5
+ * and clobbers R0-R5, exit uses R0, R6-R9 are saved by the JIT.
  * Returns NULL when the control flow is not known (indirect jumps) or on
  * allocation failure: then no register counts as dead.
  */
 static u16 *bpf_kasan_liveness(struct bpf_verifier_env *env)
 {
-	const struct bpf_insn *insns = env->prog->insnsi;
+	struct bpf_insn *insns = env->prog->insnsi;
 	int i, t, n = env->prog->len;
 	u16 *live, use, def, out;
 	bool changed;
@@ -337,24 +306,21 @@ static u16 *bpf_kasan_liveness(struct bpf_verifier_env *env)
 	do {
 		changed = false;
 		for (i = n - 1; i >= 0; i--) {
-			const struct bpf_insn *insn = &insns[i];
-			u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+			u8 class = BPF_CLASS(insns[i].code), op = BPF_OP(insns[i].code);
 
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			if (bpf_is_ldimm64(&insns[i])) {
 				out = live[min(i + 2, n)];
 			} else if ((class == BPF_JMP || class == BPF_JMP32) &&
 				   op != BPF_CALL && op != BPF_EXIT) {
-				t = i + 1 + (class == BPF_JMP32 && op == BPF_JA ?
-					     insn->imm : insn->off);
+				/* a tail call goes on at the next instruction */
+				t = i + 1 + bpf_jmp_offset(&insns[i]);
 				out = t >= 0 && t <= n ? live[t] : BPF_KASAN_ALL_REGS;
 				if (op != BPF_JA)
 					out |= live[i + 1];
-			} else if (class == BPF_JMP && op == BPF_EXIT) {
-				out = 0;
 			} else {
-				out = live[i + 1];
+				out = op == BPF_EXIT && class == BPF_JMP ? 0 : live[i + 1];
 			}
-			bpf_kasan_use_def(insn, &use, &def);
+			bpf_kasan_use_def(&insns[i], &use, &def);
 			out = use | (out & ~def);
 			if (out != live[i]) {
 				live[i] = out;
@@ -518,43 +484,12 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 	const struct bpf_insn *insn = &env->prog->insnsi[idx];
 	const struct bpf_insn *end = env->prog->insnsi + env->prog->len;
 	struct bpf_insn_aux_data *aux = &env->insn_aux_data[idx];
-	u8 class = BPF_CLASS(insn->code), mode = BPF_MODE(insn->code);
-	bool load = false, stack, probe = false;
-	u16 avoid, dst;
+	u16 use, def, dst;
+	bool probe, stack;
 	u32 orig;
 
-	switch (class) {
-	case BPF_LDX:
-		if (mode == BPF_MEM || mode == BPF_MEMSX) {
-			s->base = insn->src_reg;
-			load = true;
-		} else {
-			probe = true;
-		}
-		break;
-	case BPF_ST:
-		if (mode == BPF_MEM)
-			s->base = insn->dst_reg;
-		else if (mode == BPF_PROBE_MEM32)
-			probe = true;
-		else
-			return false;	/* BPF_NOSPEC */
-		break;
-	case BPF_STX:
-		if (mode == BPF_MEM) {
-			s->base = insn->dst_reg;
-		} else if (mode == BPF_ATOMIC && insn->imm == BPF_LOAD_ACQ) {
-			s->base = insn->src_reg;
-			load = true;
-		} else if (mode == BPF_ATOMIC) {
-			s->base = insn->dst_reg;
-		} else {
-			probe = true;	/* PROBE_MEM32, PROBE_ATOMIC */
-		}
-		break;
-	default:
+	if (!bpf_kasan_decode(insn, s, &probe))
 		return false;
-	}
 
 	/*
 	 * BPF stack: r10, the stack argument area (r11) and any register that
@@ -573,19 +508,16 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 		return false;
 	}
 
-	s->size = bpf_size_to_bytes(BPF_SIZE(insn->code));
-	s->off = insn->off;
-	s->write = !load;
 	bpf_kasan_site_granule(aux, s);
 	s->ax_live = ax_live;
 
-	/* The destination of a load is dead until the load writes it. */
-	dst = load && insn->dst_reg != s->base ? bpf_kasan_reg(insn->dst_reg) : 0;
-	avoid = BIT(s->base) | bpf_kasan_reg(insn->dst_reg) |
-		(class == BPF_STX ? bpf_kasan_reg(insn->src_reg) : 0);
-	if (class == BPF_STX && mode == BPF_ATOMIC && insn->imm == BPF_CMPXCHG)
-		avoid |= BIT(BPF_REG_0);
-	bpf_kasan_site_regs(s, live, dst, avoid, sb);
+	/*
+	 * The destination of a load is dead until the load writes it; the
+	 * registers the access reads or writes are not to be touched.
+	 */
+	bpf_kasan_use_def(insn, &use, &def);
+	dst = !s->write && insn->dst_reg != s->base ? bpf_kasan_reg(insn->dst_reg) : 0;
+	bpf_kasan_site_regs(s, live, dst, use | def, sb);
 
 	/*
 	 * Instructions inserted by earlier rewrites have orig_idx 0; name
@@ -606,29 +538,32 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
  */
 static void bpf_kasan_block_starts(struct bpf_verifier_env *env, unsigned long *start)
 {
-	const struct bpf_insn *insns = env->prog->insnsi;
+	struct bpf_insn *insns = env->prog->insnsi;
 	int i, t, n = env->prog->len;
 
 	for (i = 0; i < env->subprog_cnt; i++)
 		__set_bit(env->subprog_info[i].start, start);
 	for (i = 0; i < n; i++) {
-		const struct bpf_insn *insn = &insns[i];
-		u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		u8 class = BPF_CLASS(insns[i].code), op = BPF_OP(insns[i].code);
 
-		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+		if (bpf_is_ldimm64(&insns[i]))
 			i++;
-			continue;
-		}
 		if ((class != BPF_JMP && class != BPF_JMP32) || op == BPF_CALL)
 			continue;
 		if (op != BPF_EXIT) {
-			t = i + 1 + (class == BPF_JMP32 && op == BPF_JA ? insn->imm : insn->off);
+			t = i + 1 + bpf_jmp_offset(&insns[i]);
 			if (t >= 0 && t < n)
 				__set_bit(t, start);
 		}
 		if ((op == BPF_EXIT || op == BPF_JA) && i + 1 < n)
 			__set_bit(i + 1, start);
 	}
+}
+
+/* A call may free memory, and a tail call runs another program. */
+static bool bpf_kasan_is_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) || insn->code == (BPF_JMP | BPF_TAIL_CALL);
 }
 
 /*
@@ -645,20 +580,14 @@ static void bpf_kasan_base_chains(struct bpf_verifier_env *env,
 {
 	const struct bpf_insn *insns = env->prog->insnsi;
 	u16 bases = 0, use, def, base, touched[BPF_REG_9 + 1] = {};
+	struct bpf_kasan_site s;
+	bool probe;
 	int i, r;
 
 	for (i = env->prog->len - 1; i >= 0; i--) {
 		const struct bpf_insn *insn = &insns[i];
-		u8 class = BPF_CLASS(insn->code);
 
-		base = 0;
-		if (class == BPF_LDX ||
-		    (class == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC &&
-		     insn->imm == BPF_LOAD_ACQ))
-			base = bpf_kasan_reg(insn->src_reg);
-		else if (class == BPF_STX ||
-			 (class == BPF_ST && BPF_MODE(insn->code) != BPF_NOSPEC))
-			base = bpf_kasan_reg(insn->dst_reg);
+		base = bpf_kasan_decode(insn, &s, &probe) ? bpf_kasan_reg(s.base) : 0;
 		bpf_kasan_use_def(insn, &use, &def);
 		if (bpf_kasan_is_call(insn))
 			def = BPF_KASAN_ALL_REGS;
@@ -724,88 +653,158 @@ static s16 bpf_kasan_slot(u16 frame, int slot)
 }
 
 /*
- * Emit the check for @s followed by @orig into @buf (at most INSN_BUF_SIZE
- * instructions: 31 in the worst case) and return the count. @frame is the
- * rounded stack depth of the subprogram, the slots go below it.
+ * The emitters of an expansion, in the order its parts run (see the top of
+ * this file). Each writes at @p and returns the end of what it wrote;
+ * jumps go to labels, resolved by bpf_kasan_emit() when the expansion is
+ * complete.
  */
-static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
-			  const struct bpf_insn *orig, struct bpf_insn *buf)
-{
-	struct bpf_insn ld_shadow[2] = {
-		BPF_LD_IMM64(s->scratch, KASAN_SHADOW_OFFSET),
-	};
-	struct bpf_insn *p = buf, *to_ok[2] = {}, *ok;
-	bool inline_check = mode == BPF_KASAN_INLINE;
-	int r, i;
+struct bpf_kasan_labels {
+	struct bpf_insn *to_ok[2];	/* the access is good: skip the slow path */
+	struct bpf_insn *to_slow;	/* the first of two shadow bytes is not 0 */
+};
 
+/*
+ * Saved around the check: rT when it may be live (inline checks), AX when
+ * it is live across the access.
+ */
+static struct bpf_insn *bpf_kasan_emit_save(struct bpf_insn *p,
+					    const struct bpf_kasan_site *s, u16 frame,
+					    bool inline_check)
+{
 	if (inline_check && s->spill_scratch)
 		*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, s->scratch,
 				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_SCRATCH));
 	if (s->ax_live)
 		*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, BPF_REG_AX,
 				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_AX));
+	return p;
+}
 
-	if (inline_check && !s->reuse) {
-		*p++ = ld_shadow[0];
-		*p++ = ld_shadow[1];
+static struct bpf_insn *bpf_kasan_emit_restore(struct bpf_insn *p,
+					       const struct bpf_kasan_site *s, u16 frame,
+					       bool inline_check)
+{
+	if (s->ax_live)
+		*p++ = BPF_LDX_MEM(BPF_DW, BPF_REG_AX, BPF_REG_FP,
+				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_AX));
+	if (inline_check && s->spill_scratch)
+		*p++ = BPF_LDX_MEM(BPF_DW, s->scratch, BPF_REG_FP,
+				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_SCRATCH));
+	return p;
+}
+
+/*
+ * rT = shadow(base [+ off]), the offset folded into the shadow load when
+ * it can be: BPF_KASAN_SHADOW_ADDR_INSNS at most. The shadow offset is a
+ * 64-bit immediate of rT (into AX, constant blinding would break it).
+ */
+enum { BPF_KASAN_SHADOW_ADDR_INSNS = 6 };
+
+static struct bpf_insn *bpf_kasan_emit_shadow_addr(struct bpf_insn *p,
+						   const struct bpf_kasan_site *s)
+{
+	struct bpf_insn ld_shadow[2] = {
+		BPF_LD_IMM64(s->scratch, KASAN_SHADOW_OFFSET),
+	};
+
+	*p++ = ld_shadow[0];
+	*p++ = ld_shadow[1];
+	*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
+	if (s->add_off)
+		*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, s->off);
+	*p++ = BPF_ALU64_IMM(BPF_RSH, BPF_REG_AX, KASAN_SHADOW_SCALE_SHIFT);
+	*p++ = BPF_ALU64_REG(BPF_ADD, s->scratch, BPF_REG_AX);
+	return p;
+}
+
+/*
+ * The last byte of an access whose shadow byte rV is not 0 is good if it
+ * is before the first bad byte of its granule. rV is not AX when the
+ * offset of the last byte is computed (bpf_kasan_site_regs()); a check
+ * ending on a granule's last byte needs no compare: it is bad.
+ */
+static struct bpf_insn *bpf_kasan_emit_partial(struct bpf_insn *p,
+					       const struct bpf_kasan_site *s,
+					       struct bpf_kasan_labels *l)
+{
+	if (s->last < 0) {
 		*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
-		if (s->add_off)
-			*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, s->off);
-		*p++ = BPF_ALU64_IMM(BPF_RSH, BPF_REG_AX, KASAN_SHADOW_SCALE_SHIFT);
-		*p++ = BPF_ALU64_REG(BPF_ADD, s->scratch, BPF_REG_AX);
+		if (s->off + s->size - 1)
+			*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, s->off + s->size - 1);
+		*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX, BPF_KASAN_GRANULE - 1);
+		l->to_ok[1] = p;
+		*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->val, 0);
+	} else if (s->last < BPF_KASAN_GRANULE - 1) {
+		l->to_ok[1] = p;
+		*p++ = BPF_JMP_IMM(BPF_JSGT, s->val, s->last, 0);
 	}
-	/*
-	 * Sign-extending loads are 64-bit definitions: no zero extension or
-	 * BPF_F_TEST_RND_HI32 garbage gets inserted after them, which would
-	 * go through AX.
-	 */
-	if (inline_check && s->narrow) {
-		*p++ = BPF_LDX_MEMSX(BPF_B, s->val, s->scratch, s->shadow_off);
-		to_ok[0] = p;
-		*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
-		if (s->last < 0) {
-			/* rV is not AX here, see bpf_kasan_site_regs() */
-			*p++ = BPF_MOV64_REG(BPF_REG_AX, s->base);
-			if (s->off + s->size - 1)
-				*p++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX,
-						     s->off + s->size - 1);
-			*p++ = BPF_ALU64_IMM(BPF_AND, BPF_REG_AX,
-					      BPF_KASAN_GRANULE - 1);
-			to_ok[1] = p;
-			*p++ = BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, s->val, 0);
-		} else if (s->last < BPF_KASAN_GRANULE - 1) {
-			/* Ending on the last byte, it is always bad. */
-			to_ok[1] = p;
-			*p++ = BPF_JMP_IMM(BPF_JSGT, s->val, s->last, 0);
-		}
-	} else if (inline_check && IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
-		*p++ = BPF_LDX_MEMSX(BPF_H, s->val, s->scratch, s->shadow_off);
-		to_ok[0] = p;
-		*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
-	} else if (inline_check) {
-		/*
-		 * The u16 would be misaligned for every odd granule: a trap
-		 * to emulate it (riscv64). Two bytes, or-ed into rV unless
-		 * rV is AX (rT kept), then tested one by one.
-		 */
-		*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch, s->shadow_off);
-		if (s->val == BPF_REG_AX) {
-			/* The first byte is not zero: to the slow path. */
-			*p++ = BPF_JMP_IMM(BPF_JNE, BPF_REG_AX, 0, 2);
-			*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch,
-					     s->shadow_off + 1);
-		} else {
-			*p++ = BPF_LDX_MEMSX(BPF_B, s->val, s->scratch,
-					     s->shadow_off + 1);
-			*p++ = BPF_ALU64_REG(BPF_OR, s->val, BPF_REG_AX);
-		}
-		to_ok[0] = p;
-		*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
-	}
+	return p;
+}
 
-	/* Slow path: R0-R5 are clobbered by the call but dead ones need no saving. */
+/*
+ * An access within one granule: its shadow byte, then the partial-granule
+ * test. Sign-extending shadow loads are 64-bit definitions: no zero
+ * extension or BPF_F_TEST_RND_HI32 garbage gets inserted after them, which
+ * would go through AX. BPF_KASAN_TEST_INSNS at most.
+ */
+enum { BPF_KASAN_TEST_INSNS = 6 };
+
+static struct bpf_insn *bpf_kasan_emit_one_granule(struct bpf_insn *p,
+						   const struct bpf_kasan_site *s,
+						   struct bpf_kasan_labels *l)
+{
+	*p++ = BPF_LDX_MEMSX(BPF_B, s->val, s->scratch, s->shadow_off);
+	l->to_ok[0] = p;
+	*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
+	return bpf_kasan_emit_partial(p, s, l);
+}
+
+/*
+ * An access that may cross into the next granule: its two shadow bytes
+ * must be 0, or the slow path decides. One s16 load where unaligned loads
+ * are efficient; elsewhere the s16 would be misaligned for every odd
+ * granule, a trap to emulate it (riscv64), so two bytes: or-ed into rV
+ * unless rV is AX (rT kept), then tested one by one.
+ */
+static struct bpf_insn *bpf_kasan_emit_two_granules(struct bpf_insn *p,
+						    const struct bpf_kasan_site *s,
+						    struct bpf_kasan_labels *l)
+{
+	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
+		*p++ = BPF_LDX_MEMSX(BPF_H, s->val, s->scratch, s->shadow_off);
+	} else if (s->val == BPF_REG_AX) {
+		*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch, s->shadow_off);
+		l->to_slow = p;
+		*p++ = BPF_JMP_IMM(BPF_JNE, BPF_REG_AX, 0, 0);
+		*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch, s->shadow_off + 1);
+	} else {
+		*p++ = BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, s->scratch, s->shadow_off);
+		*p++ = BPF_LDX_MEMSX(BPF_B, s->val, s->scratch, s->shadow_off + 1);
+		*p++ = BPF_ALU64_REG(BPF_OR, s->val, BPF_REG_AX);
+	}
+	l->to_ok[0] = p;
+	*p++ = BPF_JMP_IMM(BPF_JEQ, s->val, 0, 0);
+	return p;
+}
+
+/*
+ * bpf_kasan_check(base + off, info), which decides and reports as generic
+ * KASAN. The call clobbers R0-R5: those that are dead or restored anyway
+ * need no saving in the inline check, all are saved in the outline one.
+ * BPF_KASAN_CALL_INSNS plus two per saved register.
+ */
+enum { BPF_KASAN_CALL_INSNS = 4 };
+
+static struct bpf_insn *bpf_kasan_emit_slow_path(struct bpf_insn *p,
+						 const struct bpf_kasan_site *s,
+						 u16 frame, bool inline_check)
+{
+	u16 saved = inline_check ? BPF_KASAN_CALLER_SAVED & ~s->clobber :
+				   BPF_KASAN_CALLER_SAVED;
+	int r;
+
 	for (r = BPF_REG_0; r <= BPF_REG_5; r++)
-		if (!inline_check || !(s->clobber & BIT(r)))
+		if (saved & BIT(r))
 			*p++ = BPF_STX_MEM(BPF_DW, BPF_REG_FP, r,
 					   bpf_kasan_slot(frame, BPF_KASAN_SLOT_R0 + r));
 	if (s->base != BPF_REG_1)
@@ -815,22 +814,59 @@ static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
 	*p++ = BPF_MOV64_IMM(BPF_REG_2, s->info);
 	*p++ = BPF_EMIT_CALL(bpf_kasan_check);
 	for (r = BPF_REG_0; r <= BPF_REG_5; r++)
-		if (!inline_check || !(s->clobber & BIT(r)))
+		if (saved & BIT(r))
 			*p++ = BPF_LDX_MEM(BPF_DW, r, BPF_REG_FP,
 					   bpf_kasan_slot(frame, BPF_KASAN_SLOT_R0 + r));
+	return p;
+}
 
+/*
+ * The longest expansion: AX saved and restored; R0-R5 saved and restored
+ * once each at most (rT, when saved around the whole check, is one of
+ * them, and the slow path then leaves it alone); the shadow address, the
+ * longest test, the call and the access itself.
+ */
+#define BPF_KASAN_MAX_INSNS	(2 + 2 * 6 + BPF_KASAN_SHADOW_ADDR_INSNS + \
+				 BPF_KASAN_TEST_INSNS + BPF_KASAN_CALL_INSNS + 1)
+static_assert(BPF_KASAN_MAX_INSNS <= INSN_BUF_SIZE);
+
+static void bpf_kasan_jump_to(struct bpf_insn *jmp, const struct bpf_insn *target)
+{
+	if (jmp)
+		jmp->off = target - jmp - 1;
+}
+
+/*
+ * Emit the check for @s followed by @orig into @buf (BPF_KASAN_MAX_INSNS at
+ * most) and return the count. @frame is the rounded stack depth of the
+ * subprogram, the slots go below it. Reads like check_region_inline() of
+ * generic KASAN: the shadow of the access is 0, or the partial granule
+ * allows it, or the slow path decides.
+ */
+static int bpf_kasan_emit(const struct bpf_kasan_site *s, int mode, u16 frame,
+			  const struct bpf_insn *orig, struct bpf_insn *buf)
+{
+	bool inline_check = mode == BPF_KASAN_INLINE;
+	struct bpf_kasan_labels l = {};
+	struct bpf_insn *p = buf, *ok;
+
+	p = bpf_kasan_emit_save(p, s, frame, inline_check);
+	if (inline_check) {
+		if (!s->reuse)
+			p = bpf_kasan_emit_shadow_addr(p, s);
+		if (s->narrow)
+			p = bpf_kasan_emit_one_granule(p, s, &l);
+		else
+			p = bpf_kasan_emit_two_granules(p, s, &l);
+	}
+	bpf_kasan_jump_to(l.to_slow, p);
+	p = bpf_kasan_emit_slow_path(p, s, frame, inline_check);
 	ok = p;
-	if (s->ax_live)
-		*p++ = BPF_LDX_MEM(BPF_DW, BPF_REG_AX, BPF_REG_FP,
-				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_AX));
-	if (inline_check && s->spill_scratch)
-		*p++ = BPF_LDX_MEM(BPF_DW, s->scratch, BPF_REG_FP,
-				   bpf_kasan_slot(frame, BPF_KASAN_SLOT_SCRATCH));
+	p = bpf_kasan_emit_restore(p, s, frame, inline_check);
 	*p++ = *orig;
 
-	for (i = 0; i < ARRAY_SIZE(to_ok); i++)
-		if (to_ok[i])
-			to_ok[i]->off = ok - to_ok[i] - 1;
+	bpf_kasan_jump_to(l.to_ok[0], ok);
+	bpf_kasan_jump_to(l.to_ok[1], ok);
 	return p - buf;
 }
 
@@ -858,15 +894,20 @@ static void bpf_kasan_count_shape(const struct bpf_kasan_site *s, u32 *shape)
 	shape[BPF_KASAN_SHAPE_AX_SAVED] += s->ax_live;
 }
 
+/* What the analyses found, by instruction index at the start of the pass. */
+struct bpf_kasan_facts {
+	u16 *live;		/* see bpf_kasan_liveness(), may be NULL */
+	unsigned long *ax_live;	/* see bpf_kasan_ax_liveness() */
+	/* see bpf_kasan_block_starts(), NULL: do not elide checks */
+	unsigned long *block_start;
+	/* see bpf_kasan_base_chains(), unused without block_start */
+	u16 *chain;
+};
+
 /* State of one rewrite attempt, passed to bpf_kasan_patch(). */
 struct bpf_kasan_rewrite {
 	int mode;
-	const u16 *live;	/* see bpf_kasan_liveness(), may be NULL */
-	const unsigned long *ax_live;	/* see bpf_kasan_ax_liveness() */
-	/* see bpf_kasan_block_starts(), NULL: do not elide checks */
-	const unsigned long *block_start;
-	/* see bpf_kasan_base_chains(), unused without block_start */
-	const u16 *chain;
+	const struct bpf_kasan_facts *f;
 	struct bpf_kasan_shadow_reg sb;	/* see bpf_kasan_site_regs() */
 	u32 subprog;		/* subprogram of the current instruction */
 	/* checked bytes by base register R0-R9, see bpf_kasan_site_checked() */
@@ -889,13 +930,13 @@ static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 
 	while (si[rw->subprog + 1].start <= idx)
 		rw->subprog++;
-	if (!rw->block_start || test_bit(idx, rw->block_start)) {
+	if (!rw->f->block_start || test_bit(idx, rw->f->block_start)) {
 		memset(checked, 0, sizeof(rw->checked));
 		rw->sb.reg = -1;
 	}
-	rw->sb.chain = rw->block_start ? rw->chain[idx] : 0;
-	if (!bpf_kasan_site_init(env, idx, rw->live ? rw->live[idx] : BPF_KASAN_ALL_REGS,
-				 test_bit(idx, rw->ax_live), &rw->sb, &s, &rw->stats))
+	rw->sb.chain = rw->f->block_start ? rw->f->chain[idx] : 0;
+	if (!bpf_kasan_site_init(env, idx, rw->f->live ? rw->f->live[idx] : BPF_KASAN_ALL_REGS,
+				 test_bit(idx, rw->f->ax_live), &rw->sb, &s, &rw->stats))
 		goto defs;
 	if (bpf_kasan_site_checked(&checked[s.base], &s)) {
 		rw->stats.elided++;
@@ -926,7 +967,6 @@ static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 	}
 defs:
 	bpf_kasan_use_def(insn, &use, &def);
-	/* A call may free memory: forget everything. */
 	if (bpf_kasan_is_call(insn))
 		def = BPF_KASAN_ALL_REGS;
 	for (r = BPF_REG_0; r <= BPF_REG_9; r++)
@@ -962,6 +1002,26 @@ static int bpf_kasan_rewrite(struct bpf_verifier_env *env, struct bpf_kasan_rewr
 	return 0;
 }
 
+/* The statistics lines of the verifier log (BPF_LOG_STATS). */
+static void bpf_kasan_log_stats(struct bpf_verifier_env *env, int mode,
+				const struct bpf_kasan_stats *st)
+{
+	int i;
+
+	verbose(env,
+		"bpf_kasan: %s, %u accesses instrumented, %u elided, %u with a kept shadow address, skipped %s %u %s %u %s %u, %u insns added\n",
+		mode == BPF_KASAN_INLINE ? "inline" : "outline",
+		st->instrumented, st->elided, st->reused,
+		bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK], st->skipped[BPF_KASAN_SKIP_STACK],
+		bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE], st->skipped[BPF_KASAN_SKIP_PROBE],
+		bpf_kasan_skip_name[BPF_KASAN_SKIP_AX], st->skipped[BPF_KASAN_SKIP_AX],
+		st->added);
+	verbose(env, "bpf_kasan: shapes");
+	for (i = 0; i < BPF_KASAN_SHAPE_NR; i++)
+		verbose(env, " %s %u", bpf_kasan_shape_name[i], st->shape[i]);
+	verbose(env, "\n");
+}
+
 /**
  * bpf_kasan_instrument - insert KASAN checks before kernel memory accesses
  * @env: verifier environment of a program that passed verification
@@ -976,79 +1036,54 @@ static int bpf_kasan_rewrite(struct bpf_verifier_env *env, struct bpf_kasan_rewr
  */
 int bpf_kasan_instrument(struct bpf_verifier_env *env)
 {
-	int mode = READ_ONCE(bpf_kasan_mode);
-	unsigned long *ax_live, *block_start;
+	int mode = READ_ONCE(bpf_kasan_mode), len = env->prog->len;
+	struct bpf_kasan_facts f = {};
 	struct bpf_kasan_rewrite *rw;
-	u16 *live = NULL, *chain;
-	int i, ret;
+	int ret = -ENOMEM;
 
 	if (mode == BPF_KASAN_OFF || !env->prog->jit_requested ||
 	    bpf_prog_is_offloaded(env->prog->aux))
 		return 0;
 
 	rw = kzalloc_obj(*rw, GFP_KERNEL_ACCOUNT);
-	ax_live = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
-	block_start = bitmap_zalloc(env->prog->len, GFP_KERNEL_ACCOUNT);
-	chain = kvcalloc(env->prog->len, sizeof(*chain), GFP_KERNEL_ACCOUNT);
-	if (!rw || !ax_live || !block_start || !chain) {
-		ret = -ENOMEM;
+	f.ax_live = bitmap_zalloc(len, GFP_KERNEL_ACCOUNT);
+	f.block_start = bitmap_zalloc(len, GFP_KERNEL_ACCOUNT);
+	f.chain = kvcalloc(len, sizeof(*f.chain), GFP_KERNEL_ACCOUNT);
+	if (!rw || !f.ax_live || !f.block_start || !f.chain)
 		goto out;
-	}
-	/* Indexed by the instruction index at the start of the pass. */
-	live = bpf_kasan_liveness(env);
-	bpf_kasan_ax_liveness(env, ax_live);
-	bpf_kasan_block_starts(env, block_start);
-	bpf_kasan_base_chains(env, block_start, chain);
-	rw->mode = mode;
-	rw->live = live;
-	rw->ax_live = ax_live;
+	f.live = bpf_kasan_liveness(env);
+	bpf_kasan_ax_liveness(env, f.ax_live);
+	bpf_kasan_block_starts(env, f.block_start);
+	bpf_kasan_base_chains(env, f.block_start, f.chain);
 	/* Without liveness, the control flow is not known (indirect jumps). */
-	rw->block_start = live ? block_start : NULL;
-	rw->chain = chain;
-	ret = bpf_kasan_rewrite(env, rw);
-	if (ret == -ERANGE && mode == BPF_KASAN_INLINE) {
+	if (!f.live) {
+		bitmap_free(f.block_start);
+		f.block_start = NULL;
+	}
+
+	for (;;) {
+		memset(rw, 0, sizeof(*rw));
+		rw->mode = mode;
+		rw->f = &f;
+		ret = bpf_kasan_rewrite(env, rw);
+		if (ret != -ERANGE || mode != BPF_KASAN_INLINE)
+			break;
 		verbose(env,
 			"bpf_kasan: inline checks would overflow a jump, using outline checks\n");
-		memset(rw, 0, sizeof(*rw));
 		mode = BPF_KASAN_OUTLINE;
-		rw->mode = mode;
-		rw->live = live;
-		rw->ax_live = ax_live;
-		rw->block_start = live ? block_start : NULL;
-		rw->chain = chain;
-		ret = bpf_kasan_rewrite(env, rw);
 	}
 	if (ret == -ERANGE) {
 		verbose(env,
 			"bpf_kasan: checks would overflow a jump, program not instrumented\n");
 		ret = 0;
-		goto out;
-	}
-	if (ret)
-		goto out;
-
-	if (env->log.level & BPF_LOG_STATS)
-		verbose(env,
-			"bpf_kasan: %s, %u accesses instrumented, %u elided, %u with a kept shadow address, skipped %s %u %s %u %s %u, %u insns added\n",
-			mode == BPF_KASAN_INLINE ? "inline" : "outline",
-			rw->stats.instrumented, rw->stats.elided, rw->stats.reused,
-			bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK],
-			rw->stats.skipped[BPF_KASAN_SKIP_STACK],
-			bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE],
-			rw->stats.skipped[BPF_KASAN_SKIP_PROBE],
-			bpf_kasan_skip_name[BPF_KASAN_SKIP_AX],
-			rw->stats.skipped[BPF_KASAN_SKIP_AX], rw->stats.added);
-	if (env->log.level & BPF_LOG_STATS) {
-		verbose(env, "bpf_kasan: shapes");
-		for (i = 0; i < BPF_KASAN_SHAPE_NR; i++)
-			verbose(env, " %s %u", bpf_kasan_shape_name[i], rw->stats.shape[i]);
-		verbose(env, "\n");
+	} else if (!ret && (env->log.level & BPF_LOG_STATS)) {
+		bpf_kasan_log_stats(env, mode, &rw->stats);
 	}
 out:
-	kvfree(chain);
-	bitmap_free(block_start);
-	bitmap_free(ax_live);
-	kvfree(live);
+	kvfree(f.chain);
+	bitmap_free(f.block_start);
+	bitmap_free(f.ax_live);
+	kvfree(f.live);
 	kfree(rw);
 	return ret;
 }
