@@ -2,6 +2,7 @@
 # bpf-kasan driver. Everything is built in $(BPF_KASAN_CACHE) (default
 # /var/tmp/bpf-kasan), outside the checkout; see README.md.
 #
+#   make setup|tree|kernel|selftests   the build up to that step
 #   make demo      boot, load a buggy BPF program, show the KASAN report
 #                  and the instrumented (xlated) program
 #   make check     build what changed, run the test suite in QEMU, for
@@ -30,17 +31,12 @@ export ARCH
 
 all: selftests
 
-setup:
-	@scripts/setup
-
-tree: setup
-	@scripts/assemble
-
-kernel: tree
-	@scripts/build-kernel
-
-selftests: kernel
-	@scripts/build-selftests
+# The build: setup -> tree (assemble) -> kernel -> selftests. Each target
+# runs the steps before it, as check, demo, regress, bench, fuzz and bugzoo
+# do before booting (scripts/build, pipeline() in scripts/lib.sh); each
+# step is skipped when its inputs did not change.
+setup tree kernel selftests:
+	@scripts/build $@
 
 check:
 	@scripts/check

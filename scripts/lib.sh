@@ -223,6 +223,52 @@ phase_end() {
 	fi
 }
 
+# The build, in order: per step, the make target that ends with it, its
+# phase (the name in the timings and in make check's summary) and its
+# script. `make setup|tree|kernel|selftests` (scripts/build) and the
+# commands that boot the result (check, demo, regress, bench, fuzz,
+# bugzoo) all run it through pipeline().
+PIPELINE=(
+	"setup setup setup"
+	"tree assemble assemble"
+	"kernel kernel build-kernel"
+	"selftests selftests build-selftests"
+)
+
+# pipeline [--arch-neutral] [TARGET]: run the steps of PIPELINE up to the
+# one of TARGET (setup, tree, kernel or selftests, the default), each a
+# phase timed into $BPF_KASAN_TIMINGS; each step skips what did not
+# change. --arch-neutral adds scripts/check-arch-neutral after the tree is
+# assembled (make check). A failing step ends the script, PHASE_NAME
+# naming it.
+pipeline() {
+	local neutral='' last=selftests step target phase script known=''
+
+	if [ "${1:-}" = --arch-neutral ]; then
+		neutral=1
+		shift
+	fi
+	[ $# -le 1 ] || die "usage: pipeline [--arch-neutral] [TARGET]"
+	last=${1:-$last}
+	for step in "${PIPELINE[@]}"; do
+		read -r target _ _ <<<"$step"
+		[ "$target" != "$last" ] || known=1
+	done
+	[ -n "$known" ] || die "unknown build target '$last' (setup, tree, kernel, selftests)"
+	for step in "${PIPELINE[@]}"; do
+		read -r target phase script <<<"$step"
+		phase_begin "$phase"
+		"$REPO/scripts/$script"
+		phase_end
+		if [ "$target" = tree ] && [ -n "$neutral" ]; then
+			phase_begin arch-neutral
+			"$REPO/scripts/check-arch-neutral"
+			phase_end
+		fi
+		[ "$target" != "$last" ] || break
+	done
+}
+
 kmake() {
 	make -C "$TREE" O="$KBUILD" ARCH="$KARCH" ${CROSS:+CROSS_COMPILE=$CROSS} \
 		PAHOLE="$PAHOLE_WRAPPER" "$@"

@@ -85,3 +85,13 @@ check() {
 	grep -q "^driver .*FAILED, [0-9]*s: FAILED: check-driver: check-driver broke on x86_64" <<<"$output"
 	[[ ${lines[-1]} == *": 125 passed, 1 failed, 6 skipped, "* ]]
 }
+
+@test "each arch runs the build with the arch-neutral check, then the VM, each phase timed" {
+	check
+	[ "$status" -eq 0 ]
+	for a in x86_64 arm64 riscv64; do
+		phases=$(sed -n "/^--- phase timings ($a) ---\$/,/^total ($a) /p" <<<"$output" |
+			 sed '1d; s/ *[0-9]*s$//' | paste -sd,)
+		[ "$phases" = "setup,assemble,arch-neutral,kernel,selftests,vm tests,total ($a)" ]
+	done
+}
