@@ -42,10 +42,8 @@ struct insn {
 /* Programs <prefix>_<name> in progs/bpf_kasan.c and bpf_kasan_diff.c. */
 static const struct insn insns[] = {
 #define BPF_KASAN_INSN(name, size, align, ...)	{ #name, size, align },
-#define BPF_KASAN_INSN_ENC BPF_KASAN_INSN
 #include "progs/bpf_kasan_insns.h"
 #undef BPF_KASAN_INSN
-#undef BPF_KASAN_INSN_ENC
 };
 
 static struct bpf_program *insn_prog(struct bpf_object *obj, const char *prefix,

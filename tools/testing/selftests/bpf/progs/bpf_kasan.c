@@ -11,16 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include "../../../include/linux/filter.h"
 #include "bpf_misc.h"
-
-/*
- * Where unaligned accesses are not efficient (riscv64), the verifier
- * rejects them: every access is then aligned to its size.
- */
-#ifdef __TARGET_ARCH_riscv
-#define KASAN_STRICT_ALIGN	1
-#else
-#define KASAN_STRICT_ALIGN	0
-#endif
+#include "bpf_kasan_common.h"
 #include "../test_kmods/bpf_testmod_kasan.h"
 
 extern __u8 *bpf_kfunc_kasan_mem(int kind, const int rdwr_buf_size) __ksym;
@@ -42,7 +33,8 @@ static __always_inline __u8 *kasan_window(int k)
 	return p;
 }
 
-static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
+/* The window of kind at off, NULL if an access of @size does not fit. */
+static __always_inline __u8 *kasan_ptr(__u64 *stack, __u32 size, __u32 align)
 {
 	__u8 *p = kasan_window(kind);
 	__u32 o;
@@ -58,76 +50,23 @@ static __always_inline __u8 *kasan_ptr(__u32 size, __u32 align)
 	return p + o;
 }
 
-/*
- * Programs kasan_<name>: the access to the window at off (see kasan_ptr).
- * The asm may clobber r0-r2.
- */
-#define BPF_KASAN_INSN(name, size, align, code)				\
-SEC("syscall")								\
-int kasan_##name(void *ctx)						\
-{									\
-	__u8 *p = kasan_ptr(size, align);				\
-									\
-	if (!p)								\
-		return 1;						\
-	asm volatile (code : : [p] "r"(p) : "r0", "r1", "r2", "memory"); \
-	return 0;							\
-}
-
-#ifdef CAN_USE_LOAD_ACQ_STORE_REL
-#define BPF_KASAN_INSN_ENC(name, size, align, code, encoding)		\
-SEC("syscall")								\
-int kasan_##name(void *ctx)						\
-{									\
-	__u8 *p = kasan_ptr(size, align);				\
-									\
-	if (!p)								\
-		return 1;						\
-	asm volatile (code : : [p] "r"(p), __imm_insn(insn, encoding)	\
-		      : "r0", "r1", "r2", "memory");			\
-	return 0;							\
-}
-#endif
-
+/* Programs kasan_<name>: the access to the window at off (see kasan_ptr). */
+#define BPF_KASAN_INSN(...) BPF_KASAN_PROG(kasan, __VA_ARGS__)
 #include "bpf_kasan_insns.h"
 #undef BPF_KASAN_INSN
-#undef BPF_KASAN_INSN_ENC
 
 /*
  * Stack accesses are not checked: programs stack_<name> make the access to
- * the end of a stack buffer.
+ * the end of their stack buffer.
  */
-#define STACK_PTR(buf, size, align)					\
-	((__u8 *)(buf) + ((sizeof(buf) - (size)) & ~((align) - 1)))
-
-#define BPF_KASAN_INSN(name, size, align, code)				\
-SEC("syscall")								\
-int stack_##name(void *ctx)						\
-{									\
-	__u64 buf[2] = {};						\
-	__u8 *p = STACK_PTR(buf, size, align);				\
-									\
-	asm volatile (code : : [p] "r"(p) : "r0", "r1", "r2", "memory"); \
-	return 0;							\
+static __always_inline __u8 *stack_ptr(__u64 *stack, __u32 size, __u32 align)
+{
+	return (__u8 *)stack + ((BPF_KASAN_STACK * sizeof(*stack) - size) & ~(align - 1));
 }
 
-#ifdef CAN_USE_LOAD_ACQ_STORE_REL
-#define BPF_KASAN_INSN_ENC(name, size, align, code, encoding)		\
-SEC("syscall")								\
-int stack_##name(void *ctx)						\
-{									\
-	__u64 buf[2] = {};						\
-	__u8 *p = STACK_PTR(buf, size, align);				\
-									\
-	asm volatile (code : : [p] "r"(p), __imm_insn(insn, encoding)	\
-		      : "r0", "r1", "r2", "memory");			\
-	return 0;							\
-}
-#endif
-
+#define BPF_KASAN_INSN(...) BPF_KASAN_PROG(stack, __VA_ARGS__)
 #include "bpf_kasan_insns.h"
 #undef BPF_KASAN_INSN
-#undef BPF_KASAN_INSN_ENC
 
 /* And stack accesses through r10 itself. */
 SEC("syscall")

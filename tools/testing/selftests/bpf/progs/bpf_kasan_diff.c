@@ -9,16 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include "../../../include/linux/filter.h"
 #include "bpf_misc.h"
-
-/*
- * Where unaligned accesses are not efficient (riscv64), the verifier
- * rejects them: every access is then aligned to its size.
- */
-#ifdef __TARGET_ARCH_riscv
-#define KASAN_STRICT_ALIGN	1
-#else
-#define KASAN_STRICT_ALIGN	0
-#endif
+#include "bpf_kasan_common.h"
 
 #define DIFF_BAD_OFF	16
 
@@ -39,7 +30,7 @@ struct {
 __u64 value_addr;
 
 /* The start of bad[], NULL if an access of @size, @align-ed, does not fit. */
-static __always_inline __u8 *diff_ptr(__u32 size, __u32 align)
+static __always_inline __u8 *diff_ptr(__u64 *stack, __u32 size, __u32 align)
 {
 	struct bpf_kasan_diff_val *v;
 	__u32 key = 0;
@@ -55,36 +46,9 @@ static __always_inline __u8 *diff_ptr(__u32 size, __u32 align)
 	return (__u8 *)v + DIFF_BAD_OFF;
 }
 
-/* Programs diff_<name>. The asm may clobber r0-r2. */
-#define BPF_KASAN_INSN(name, size, align, code)				\
-SEC("syscall")								\
-int diff_##name(void *ctx)						\
-{									\
-	__u8 *p = diff_ptr(size, align);				\
-									\
-	if (!p)								\
-		return 1;						\
-	asm volatile (code : : [p] "r"(p) : "r0", "r1", "r2", "memory"); \
-	return 0;							\
-}
-
-#ifdef CAN_USE_LOAD_ACQ_STORE_REL
-#define BPF_KASAN_INSN_ENC(name, size, align, code, encoding)		\
-SEC("syscall")								\
-int diff_##name(void *ctx)						\
-{									\
-	__u8 *p = diff_ptr(size, align);				\
-									\
-	if (!p)								\
-		return 1;						\
-	asm volatile (code : : [p] "r"(p), __imm_insn(insn, encoding)	\
-		      : "r0", "r1", "r2", "memory");			\
-	return 0;							\
-}
-#endif
-
+/* Programs diff_<name>: the access to bad[] (see diff_ptr). */
+#define BPF_KASAN_INSN(...) BPF_KASAN_PROG(diff, __VA_ARGS__)
 #include "bpf_kasan_insns.h"
 #undef BPF_KASAN_INSN
-#undef BPF_KASAN_INSN_ENC
 
 char _license[] SEC("license") = "GPL";

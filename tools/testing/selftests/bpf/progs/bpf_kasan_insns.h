@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every BPF instruction that accesses memory, once per size, for the
- * bpf_kasan tests: BPF_KASAN_INSN(name, size, align, asm) for an access of
- * size bytes at %[p] (a register), needing an align-ed address. The asm
- * may clobber r0-r2.
+ * bpf_kasan tests: BPF_KASAN_INSN(name, size, align, asm, operands...) for
+ * an access of size bytes at %[p] (a register), needing an align-ed
+ * address. The asm may clobber r0-r2.
  *
  * Instructions that clang 19 cannot assemble (load-acquire, store-release)
- * follow, if the includer defines BPF_KASAN_INSN_ENC, as
- * BPF_KASAN_INSN_ENC(name, size, align, asm, insn): the asm takes the
- * instruction insn as %[insn] and moves the pointer to r2 for it.
+ * are given as their encoding, the extra asm operand %[insn]; their asm
+ * moves the pointer to r2 for it. BPF programs have them where bpf_misc.h
+ * says they can be used; the test's list has them always.
  *
  * Like include/linux/bpf_types.h, this file has no include guard: define
- * the macros, include it where the list goes, undefine them.
+ * the macro, include it where the list goes, undefine it.
  */
 BPF_KASAN_INSN(ldx_b,  1, 1, "r1 = *(u8 *)(%[p] + 0);")
 BPF_KASAN_INSN(ldx_h,  2, 1, "r1 = *(u16 *)(%[p] + 0);")
@@ -49,21 +49,21 @@ BPF_KASAN_INSN(xchg_dw, 8, 8, "r1 = 1; r1 = xchg_64(%[p] + 0, r1);")
 BPF_KASAN_INSN(cmpxchg_w,  4, 4, "w0 = 0; w1 = 1; w0 = cmpxchg32_32(%[p] + 0, w0, w1);")
 BPF_KASAN_INSN(cmpxchg_dw, 8, 8, "r0 = 0; r1 = 1; r0 = cmpxchg_64(%[p] + 0, r0, r1);")
 
-#ifdef BPF_KASAN_INSN_ENC
-BPF_KASAN_INSN_ENC(load_acq_b,  1, 1, "r2 = %[p]; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_B, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0))
-BPF_KASAN_INSN_ENC(load_acq_h,  2, 2, "r2 = %[p]; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_H, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0))
-BPF_KASAN_INSN_ENC(load_acq_w,  4, 4, "r2 = %[p]; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_W, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0))
-BPF_KASAN_INSN_ENC(load_acq_dw, 8, 8, "r2 = %[p]; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_DW, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0))
-BPF_KASAN_INSN_ENC(store_rel_b,  1, 1, "r2 = %[p]; w1 = 0x5a; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_B, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0))
-BPF_KASAN_INSN_ENC(store_rel_h,  2, 2, "r2 = %[p]; w1 = 0x5a; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_H, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0))
-BPF_KASAN_INSN_ENC(store_rel_w,  4, 4, "r2 = %[p]; w1 = 0x5a; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_W, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0))
-BPF_KASAN_INSN_ENC(store_rel_dw, 8, 8, "r2 = %[p]; r1 = 0x5a; .8byte %[insn];",
-		   BPF_ATOMIC_OP(BPF_DW, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0))
+#if !defined(__BPF__) || defined(CAN_USE_LOAD_ACQ_STORE_REL)
+BPF_KASAN_INSN(load_acq_b,  1, 1, "r2 = %[p]; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_B, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0)))
+BPF_KASAN_INSN(load_acq_h,  2, 2, "r2 = %[p]; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_H, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0)))
+BPF_KASAN_INSN(load_acq_w,  4, 4, "r2 = %[p]; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_W, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0)))
+BPF_KASAN_INSN(load_acq_dw, 8, 8, "r2 = %[p]; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_DW, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0)))
+BPF_KASAN_INSN(store_rel_b,  1, 1, "r2 = %[p]; w1 = 0x5a; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_B, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0)))
+BPF_KASAN_INSN(store_rel_h,  2, 2, "r2 = %[p]; w1 = 0x5a; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_H, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0)))
+BPF_KASAN_INSN(store_rel_w,  4, 4, "r2 = %[p]; w1 = 0x5a; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_W, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0)))
+BPF_KASAN_INSN(store_rel_dw, 8, 8, "r2 = %[p]; r1 = 0x5a; .8byte %[insn];",
+	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_DW, BPF_STORE_REL, BPF_REG_2, BPF_REG_1, 0)))
 #endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the programs of the bpf_kasan test (progs/bpf_kasan.c,
+ * progs/bpf_kasan_diff.c): the alignment the verifier wants, and the
+ * program made for each instruction of bpf_kasan_insns.h.
+ */
+#ifndef __BPF_KASAN_COMMON_H
+#define __BPF_KASAN_COMMON_H
+
+/*
+ * Where unaligned accesses are not efficient (riscv64), the verifier
+ * rejects them: every access is then aligned to its size.
+ */
+#ifdef __TARGET_ARCH_riscv
+#define KASAN_STRICT_ALIGN	1
+#else
+#define KASAN_STRICT_ALIGN	0
+#endif
+
+/* The zeroed buffer on the stack of every program, in u64s. */
+#define BPF_KASAN_STACK		2
+
+/*
+ * BPF_KASAN_PROG(prefix, name, size, align, asm, operands...): program
+ * <prefix>_<name> makes the access of bpf_kasan_insns.h at the address
+ * that <prefix>_ptr(stack, size, align) returns, and returns 0, or 1 if
+ * that is NULL. stack is the program's zeroed stack buffer, for programs
+ * that access the stack. Use: #define BPF_KASAN_INSN(...)
+ * BPF_KASAN_PROG(prefix, __VA_ARGS__), then include bpf_kasan_insns.h.
+ */
+#define BPF_KASAN_PROG(prefix, name, size, align, ...)			\
+SEC("syscall")								\
+int prefix##_##name(void *ctx)						\
+{									\
+	__u64 stack[BPF_KASAN_STACK] = {};				\
+	__u8 *p = prefix##_ptr(stack, size, align);			\
+									\
+	if (!p)								\
+		return 1;						\
+	BPF_KASAN_ASM(p, __VA_ARGS__);					\
+	return 0;							\
+}
+
+/* The access at @ptr, %[p] in @code, then the instruction's operands. */
+#define BPF_KASAN_ASM(ptr, code, ...)					\
+	({ asm volatile (code : : [p] "r"(ptr), ##__VA_ARGS__		\
+			 : "r0", "r1", "r2", "memory"); })
+
+#endif /* __BPF_KASAN_COMMON_H */
