@@ -14,6 +14,11 @@
 #include "bpf_kasan_nmi.skel.h"
 #include "bpf_kasan_observe.skel.h"
 #include "test_kmods/bpf_testmod_kasan.h"
+/*
+ * KASAN_STRICT_ALIGN: the programs align every access to its size where
+ * the verifier wants it (riscv64), so that none crosses a granule.
+ */
+#include "progs/bpf_kasan_common.h"
 
 #define BPF_KASAN_SYSCTL	"/proc/sys/kernel/bpf_kasan"
 #define BPF_JIT_SYSCTL		"/proc/sys/net/core/bpf_jit_enable"
@@ -27,17 +32,6 @@ struct insn {
 	int size;
 	int align;
 };
-
-/*
- * Where unaligned accesses are not efficient (riscv64), the verifier
- * rejects them: the programs align every access to its size
- * (KASAN_STRICT_ALIGN in progs/bpf_kasan.c), so none crosses a granule.
- */
-#ifdef __riscv
-#define KASAN_STRICT_ALIGN	1
-#else
-#define KASAN_STRICT_ALIGN	0
-#endif
 
 /* Programs <prefix>_<name> in progs/bpf_kasan.c and bpf_kasan_diff.c. */
 static const struct insn insns[] = {

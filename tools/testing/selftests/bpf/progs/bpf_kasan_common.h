@@ -2,16 +2,18 @@
 /*
  * Shared by the programs of the bpf_kasan test (progs/bpf_kasan.c,
  * progs/bpf_kasan_diff.c): the alignment the verifier wants, and the
- * program made for each instruction of bpf_kasan_insns.h.
+ * program made for each instruction of bpf_kasan_insns.h. The test
+ * (prog_tests/bpf_kasan.c) includes it for the alignment.
  */
 #ifndef __BPF_KASAN_COMMON_H
 #define __BPF_KASAN_COMMON_H
 
 /*
  * Where unaligned accesses are not efficient (riscv64), the verifier
- * rejects them: every access is then aligned to its size.
+ * rejects them: every access is then aligned to its size. The programs
+ * are built with __TARGET_ARCH_riscv, the test by a compiler for riscv.
  */
-#ifdef __TARGET_ARCH_riscv
+#if defined(__TARGET_ARCH_riscv) || defined(__riscv)
 #define KASAN_STRICT_ALIGN	1
 #else
 #define KASAN_STRICT_ALIGN	0
