@@ -580,9 +580,27 @@ static __noinline int kasan_sub(int i)
 	return g[i] + 1;
 }
 
+/*
+ * The tests below pin the statistics lines of the pass (log level stats)
+ * whole, in two pieces each: every count is delimited (", N " or " N "),
+ * so that none can match a longer number, and a load logs one line of
+ * each kind; with the checks off there are none. Accesses that stay in
+ * one granule (one_granule) have the same checks on every arch; only the
+ * two-granule checks differ (riscv64: two_byte).
+ */
 SEC("tc")
 __description("kasan: checks in a subprogram")
-__success __retval(8)
+__success __retval(8) __log_level(4)
+/*
+ * The store in the main program, the load in kasan_sub() (i is constant,
+ * the compiler drops its bounds checks): 20 instructions added to each,
+ * the first with a dead register as scratch, the second with the load's
+ * destination.
+ */
+__msg("bpf_kasan: inline, 2 accesses instrumented, 0 elided, 0 with a kept shadow address,")
+__msg(" skipped stack 0 probe 0 ax 0, 40 insns added")
+__msg("bpf_kasan: shapes one_granule 2 const_partial 0 var_partial 0 two_granule 0 two_byte 0 ")
+__msg("folded 2 offset_added 0 kept 0 scratch_dst 1 scratch_dead 1 scratch_spilled 0 ax_saved 0")
 int subprog(void *ctx)
 {
 	g[1] = 7;
@@ -597,7 +615,18 @@ static int loop_cb(__u32 idx, void *ctx)
 
 SEC("tc")
 __description("kasan: checks in an inlined bpf_loop callback")
-__success __retval(6)
+__success __retval(6) __log_level(4)
+/*
+ * memset: 4 stores, the sum: 4 loads, each group through r6 in a basic
+ * block: the first check keeps the shadow address, the other 3 use it.
+ * The callback, called by the inlined loop: a load, and a store of the
+ * same bytes (elided). The inlined loop saves and restores r6-r8 on the
+ * stack (skipped).
+ */
+__msg("bpf_kasan: inline, 9 accesses instrumented, 1 elided, 6 with a kept shadow address,")
+__msg(" skipped stack 6 probe 0 ax 0, 164 insns added")
+__msg("bpf_kasan: shapes one_granule 9 const_partial 0 var_partial 0 two_granule 0 two_byte 0 ")
+__msg("folded 9 offset_added 0 kept 9 scratch_dst 0 scratch_dead 3 scratch_spilled 0 ax_saved 0")
 int loop(void *ctx)
 {
 	__builtin_memset(g, 0, sizeof(g));
@@ -607,7 +636,45 @@ int loop(void *ctx)
 
 SEC("tc")
 __description("kasan: 512-byte stack, check slots below it")
-__success __retval(42)
+__success __bpf_kasan_aware __retval(42) __log_level(4)
+/* the load reads the bytes of the store: elided */
+__msg("bpf_kasan: inline, 1 accesses instrumented, 1 elided, 0 with a kept shadow address,")
+__msg(" skipped stack 2 probe 0 ax 0, 22 insns added")
+__msg("bpf_kasan: shapes one_granule 1 const_partial 0 var_partial 0 two_granule 0 two_byte 0 ")
+__msg("folded 1 offset_added 0 kept 1 scratch_dst 0 scratch_dead 1 scratch_spilled 0 ax_saved 0")
+__xlated("0: r1 = 42")
+__xlated("1: *(u64 *)(r10 -512) = r1")
+__xlated("2: r2 = {{.*}}")
+__xlated("4: r0 = 0x{{[0-9a-f]+}}")
+__xlated("6: r12 = r2")
+__xlated("7: r12 >>= 3")
+__xlated("8: r0 += r12")
+/* r0 keeps the shadow address for the load through r2: shadow byte in AX */
+__xlated("9: r12 = *(s8 *)(r0 +0)")
+__xlated("10: if r12 == 0x0 goto pc+15")
+/* the slow path saves r0-r5 in the slots below the 512 bytes */
+__xlated("11: *(u64 *)(r10 -520) = r0")
+__xlated("12: *(u64 *)(r10 -528) = r1")
+__xlated("13: *(u64 *)(r10 -536) = r2")
+__xlated("14: *(u64 *)(r10 -544) = r3")
+__xlated("15: *(u64 *)(r10 -552) = r4")
+__xlated("16: *(u64 *)(r10 -560) = r5")
+__xlated("17: r1 = r2")
+/* size 8, write, insn 4 */
+__xlated("18: r2 = 1048")
+__xlated("19: call unknown")
+__xlated("20: r0 = *(u64 *)(r10 -520)")
+__xlated("21: r1 = *(u64 *)(r10 -528)")
+__xlated("22: r2 = *(u64 *)(r10 -536)")
+__xlated("23: r3 = *(u64 *)(r10 -544)")
+__xlated("24: r4 = *(u64 *)(r10 -552)")
+__xlated("25: r5 = *(u64 *)(r10 -560)")
+__xlated("26: *(u64 *)(r2 +0) = r1")
+__xlated("27: r1 = 0")
+__xlated("28: r1 = *(u64 *)(r2 +0)")
+__xlated("29: r0 = *(u64 *)(r10 -512)")
+__xlated("30: if r0 != r1 goto pc+1")
+__xlated("31: exit")
 __naked void stack_512(void)
 {
 	asm volatile ("					\
@@ -627,10 +694,119 @@ l0_%=:	r0 = 1;						\
 	: __clobber_all);
 }
 
+/*
+ * BPF_F_TEST_RND_HI32 puts random upper bits into r2 through AX after
+ * w2 = 5, before the check (the zext pass runs after this one), and none
+ * after the shadow load, a sign-extending load: a 64-bit definition. The
+ * load reads the bytes of the store: elided. The store is at an unknown
+ * offset in its granule: two shadow bytes.
+ */
 SEC("tc")
 __description("kasan: BPF_F_TEST_RND_HI32 around the two-byte shadow load")
-__success __retval(5) __flag(BPF_F_TEST_RND_HI32)
+__success __bpf_kasan_aware __retval(5) __flag(BPF_F_TEST_RND_HI32) __log_level(4)
+__arch_x86_64 __arch_arm64
+__msg("bpf_kasan: inline, 1 accesses instrumented, 1 elided, 0 with a kept shadow address,")
+__msg(" skipped stack 0 probe 0 ax 0, 21 insns added")
+__msg("bpf_kasan: shapes one_granule 0 const_partial 0 var_partial 0 two_granule 1 two_byte 0 ")
+__msg("folded 0 offset_added 1 kept 0 scratch_dst 0 scratch_dead 1 scratch_spilled 0 ax_saved 0")
+__xlated("0: call {{.*}}")
+__xlated("1: r0 &= 4")
+__xlated("2: r1 = {{.*}}")
+__xlated("4: r1 += r0")
+__xlated("5: w2 = 5")
+__xlated("6: r12 = {{-?[0-9]+}}")
+__xlated("7: r12 <<= 32")
+__xlated("8: r2 |= r12")
+__xlated("9: r0 = 0x{{[0-9a-f]+}}")
+__xlated("11: r12 = r1")
+__xlated("12: r12 += 4")
+__xlated("13: r12 >>= 3")
+__xlated("14: r0 += r12")
+__xlated("15: r0 = *(s16 *)(r0 +0)")
+__xlated("16: if r0 == 0x0 goto pc+13")
+__xlated("17: *(u64 *)(r10 -16) = r1")
+__xlated("18: *(u64 *)(r10 -24) = r2")
+__xlated("19: *(u64 *)(r10 -32) = r3")
+__xlated("20: *(u64 *)(r10 -40) = r4")
+__xlated("21: *(u64 *)(r10 -48) = r5")
+__xlated("22: r1 += 4")
+/* size 4, write, insn 6 */
+__xlated("23: r2 = 1556")
+__xlated("24: call unknown")
+__xlated("25: r1 = *(u64 *)(r10 -16)")
+__xlated("26: r2 = *(u64 *)(r10 -24)")
+__xlated("27: r3 = *(u64 *)(r10 -32)")
+__xlated("28: r4 = *(u64 *)(r10 -40)")
+__xlated("29: r5 = *(u64 *)(r10 -48)")
+__xlated("30: *(u32 *)(r1 +4) = r2")
+__xlated("31: r0 = *(u32 *)(r1 +4)")
+__xlated("32: exit")
 __naked void rnd_hi32(void)
+{
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	w2 = 5;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	w0 = *(u32 *)(r1 + 4);				\
+	exit;						\
+"	:
+	: __imm_addr(g),
+	  __imm(bpf_get_prandom_u32)
+	: __clobber_all);
+}
+
+/*
+ * The same on riscv64: the two shadow bytes are loaded one by one, the
+ * second into r0, sign-extending too; the JIT needs the load of w0 to be
+ * zero-extended.
+ */
+SEC("tc")
+__description("kasan: BPF_F_TEST_RND_HI32 around the two shadow byte loads")
+__success __bpf_kasan_aware __retval(5) __flag(BPF_F_TEST_RND_HI32) __log_level(4)
+__arch_riscv64
+__msg("bpf_kasan: inline, 1 accesses instrumented, 1 elided, 0 with a kept shadow address,")
+__msg(" skipped stack 0 probe 0 ax 0, 23 insns added")
+__msg("bpf_kasan: shapes one_granule 0 const_partial 0 var_partial 0 two_granule 0 two_byte 1 ")
+__msg("folded 0 offset_added 1 kept 0 scratch_dst 0 scratch_dead 1 scratch_spilled 0 ax_saved 0")
+__xlated("0: call {{.*}}")
+__xlated("1: r0 &= 4")
+__xlated("2: r1 = {{.*}}")
+__xlated("4: r1 += r0")
+__xlated("5: w2 = 5")
+__xlated("6: r12 = {{-?[0-9]+}}")
+__xlated("7: r12 <<= 32")
+__xlated("8: r2 |= r12")
+__xlated("9: r0 = 0x{{[0-9a-f]+}}")
+__xlated("11: r12 = r1")
+__xlated("12: r12 += 4")
+__xlated("13: r12 >>= 3")
+__xlated("14: r0 += r12")
+__xlated("15: r12 = *(s8 *)(r0 +0)")
+__xlated("16: r0 = *(s8 *)(r0 +1)")
+__xlated("17: r0 |= r12")
+__xlated("18: if r0 == 0x0 goto pc+13")
+__xlated("19: *(u64 *)(r10 -16) = r1")
+__xlated("20: *(u64 *)(r10 -24) = r2")
+__xlated("21: *(u64 *)(r10 -32) = r3")
+__xlated("22: *(u64 *)(r10 -40) = r4")
+__xlated("23: *(u64 *)(r10 -48) = r5")
+__xlated("24: r1 += 4")
+/* size 4, write, insn 6 */
+__xlated("25: r2 = 1556")
+__xlated("26: call unknown")
+__xlated("27: r1 = *(u64 *)(r10 -16)")
+__xlated("28: r2 = *(u64 *)(r10 -24)")
+__xlated("29: r3 = *(u64 *)(r10 -32)")
+__xlated("30: r4 = *(u64 *)(r10 -40)")
+__xlated("31: r5 = *(u64 *)(r10 -48)")
+__xlated("32: *(u32 *)(r1 +4) = r2")
+__xlated("33: r0 = *(u32 *)(r1 +4)")
+__xlated("34: w0 = w0")
+__xlated("35: exit")
+__naked void rnd_hi32_bytes(void)
 {
 	asm volatile ("					\
 	call %[bpf_get_prandom_u32];			\
