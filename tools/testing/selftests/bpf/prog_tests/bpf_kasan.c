@@ -129,32 +129,6 @@ static void need_kprobe(void)
 			   "CONFIG_KPROBE_EVENTS_ON_NOTRACE=y?");
 }
 
-static int read_int(const char *path, int *val)
-{
-	FILE *f = fopen(path, "r");
-	int n;
-
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%d", val);
-	fclose(f);
-	return n == 1 ? 0 : -EINVAL;
-}
-
-static int write_int(const char *path, int val)
-{
-	FILE *f = fopen(path, "w");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%d\n", val) < 0)
-		err = -EIO;
-	if (fclose(f))
-		err = -errno;
-	return err;
-}
-
 static void reset_reports(struct bpf_kasan_observe *obs)
 {
 	obs->bss->nr_reports = 0;
@@ -243,7 +217,7 @@ static struct bpf_kasan *load_matrix(int mode)
 {
 	struct bpf_kasan *skel;
 
-	if (!ASSERT_OK(write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
 		return NULL;
 	skel = bpf_kasan__open_and_load();
 	ASSERT_OK_PTR(skel, "bpf_kasan__open_and_load");
@@ -368,7 +342,7 @@ static void run_nmi(struct bpf_kasan_observe *obs, int mode)
 	int i;
 
 	need_kprobe();
-	if (!ASSERT_OK(write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
 		return;
 	skel = bpf_kasan_nmi__open_and_load();
 	if (!ASSERT_OK_PTR(skel, "bpf_kasan_nmi__open_and_load"))
@@ -428,8 +402,8 @@ static bool run_diff_pass(struct bpf_kasan_observe *obs, int jit, int mode,
 	__u32 len;
 	int i;
 
-	if (!ASSERT_OK(write_int(BPF_JIT_SYSCTL, jit), "set net.core.bpf_jit_enable") ||
-	    !ASSERT_OK(write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_JIT_SYSCTL, jit), "set net.core.bpf_jit_enable") ||
+	    !ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
 		return false;
 	skel = bpf_kasan_diff__open();
 	if (!ASSERT_OK_PTR(skel, "bpf_kasan_diff__open"))
@@ -494,7 +468,7 @@ static void run_diff(struct bpf_kasan_observe *obs)
 	bool ok = true;
 
 	need_kprobe();
-	if (!ASSERT_OK(read_int(BPF_JIT_SYSCTL, &saved_jit), "read net.core.bpf_jit_enable"))
+	if (!ASSERT_OK(sysctl_read_int(BPF_JIT_SYSCTL, &saved_jit), "read net.core.bpf_jit_enable"))
 		return;
 	/* Poisoned by a JITed program: kfunc calls need the JIT. */
 	if (!ASSERT_OK(run_prog(obs->progs.poison_diff), "run poison_diff") ||
@@ -502,7 +476,7 @@ static void run_diff(struct bpf_kasan_observe *obs)
 		goto unpoison;
 	for (p = 0; p < ARRAY_SIZE(passes) && ok; p++)
 		ok = run_diff_pass(obs, passes[p].jit, passes[p].mode, res[p]);
-	ASSERT_OK(write_int(BPF_JIT_SYSCTL, saved_jit), "restore net.core.bpf_jit_enable");
+	ASSERT_OK(sysctl_write_int(BPF_JIT_SYSCTL, saved_jit), "restore net.core.bpf_jit_enable");
 	if (!ok)
 		goto unpoison;
 
@@ -532,7 +506,7 @@ static void run_diff(struct bpf_kasan_observe *obs)
 	}
 unpoison:
 	/* Whatever happened: the map value must be valid again before it is freed. */
-	write_int(BPF_JIT_SYSCTL, saved_jit);
+	sysctl_write_int(BPF_JIT_SYSCTL, saved_jit);
 	ASSERT_OK(run_prog(obs->progs.unpoison_diff), "run unpoison_diff");
 	ASSERT_OK(obs->data->unpoison_ret, "unpoison_ret");
 }
@@ -546,11 +520,13 @@ static void run_blinded(struct bpf_kasan_observe *obs)
 {
 	int saved_harden;
 
-	if (!ASSERT_OK(read_int(BPF_HARDEN_SYSCTL, &saved_harden), "read net.core.bpf_jit_harden"))
+	if (!ASSERT_OK(sysctl_read_int(BPF_HARDEN_SYSCTL, &saved_harden),
+		       "read net.core.bpf_jit_harden"))
 		return;
-	if (ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, 2), "set net.core.bpf_jit_harden"))
+	if (ASSERT_OK(sysctl_write_int(BPF_HARDEN_SYSCTL, 2), "set net.core.bpf_jit_harden"))
 		run_matrix(obs, 1);
-	ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, saved_harden), "restore net.core.bpf_jit_harden");
+	ASSERT_OK(sysctl_write_int(BPF_HARDEN_SYSCTL, saved_harden),
+		  "restore net.core.bpf_jit_harden");
 }
 
 /*
@@ -590,10 +566,11 @@ static void run_kept(struct bpf_kasan_observe *obs, int mode, int harden)
 	__u64 start;
 	__u32 len;
 
-	if (!ASSERT_OK(read_int(BPF_HARDEN_SYSCTL, &saved_harden),
+	if (!ASSERT_OK(sysctl_read_int(BPF_HARDEN_SYSCTL, &saved_harden),
 		       "read net.core.bpf_jit_harden") ||
-	    !ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, harden), "set net.core.bpf_jit_harden") ||
-	    !ASSERT_OK(write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
+	    !ASSERT_OK(sysctl_write_int(BPF_HARDEN_SYSCTL, harden),
+		       "set net.core.bpf_jit_harden") ||
+	    !ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, mode), "set kernel.bpf_kasan"))
 		goto out;
 	skel = bpf_kasan__open();
 	if (!ASSERT_OK_PTR(skel, "bpf_kasan__open"))
@@ -628,7 +605,8 @@ static void run_kept(struct bpf_kasan_observe *obs, int mode, int harden)
 destroy:
 	bpf_kasan__destroy(skel);
 out:
-	ASSERT_OK(write_int(BPF_HARDEN_SYSCTL, saved_harden), "restore net.core.bpf_jit_harden");
+	ASSERT_OK(sysctl_write_int(BPF_HARDEN_SYSCTL, saved_harden),
+		  "restore net.core.bpf_jit_harden");
 }
 
 /*
@@ -678,7 +656,7 @@ static int load_long_jump_mode(int map_fd, int n, int kasan, bool *jited,
 	int fd;
 
 	*jited = false;
-	if (!ASSERT_OK(write_int(BPF_KASAN_SYSCTL, kasan), "set kernel.bpf_kasan"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, kasan), "set kernel.bpf_kasan"))
 		return -EINVAL;
 	fd = load_long_jump(map_fd, n, log, log_sz);
 	if (fd >= 0 && !bpf_prog_get_info_by_fd(fd, &info, &len))
@@ -753,7 +731,7 @@ void test_bpf_kasan(void)
 	int saved;
 
 	/* KASAN for BPF programs is what is under test: its absence fails. */
-	if (!ASSERT_OK(read_int(BPF_KASAN_SYSCTL, &saved),
+	if (!ASSERT_OK(sysctl_read_int(BPF_KASAN_SYSCTL, &saved),
 		       "read " BPF_KASAN_SYSCTL " (no KASAN for BPF programs?)"))
 		return;
 
@@ -796,6 +774,6 @@ void test_bpf_kasan(void)
 	if (test__start_subtest("jump_range"))
 		run_jump_range();
 out:
-	ASSERT_OK(write_int(BPF_KASAN_SYSCTL, saved), "restore kernel.bpf_kasan");
+	ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, saved), "restore kernel.bpf_kasan");
 	bpf_kasan_observe__destroy(obs);
 }

@@ -63,32 +63,6 @@ static const struct mode {
 static bool have_kprobe;
 static __u32 next_key = 1;
 
-static int read_int(const char *path, int *val)
-{
-	FILE *f = fopen(path, "r");
-	int n;
-
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%d", val);
-	fclose(f);
-	return n == 1 ? 0 : -EINVAL;
-}
-
-static int write_int(const char *path, int val)
-{
-	FILE *f = fopen(path, "w");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%d\n", val) < 0)
-		err = -EIO;
-	if (fclose(f))
-		err = -errno;
-	return err;
-}
-
 /* Run @prog once: its return value, or a negative error. */
 static int run(struct bpf_program *prog)
 {
@@ -361,8 +335,8 @@ static struct bpf_kasan_memalloc *load_touch(struct bpf_kasan_memalloc *skel,
 	bool load;
 	int i;
 
-	if (!ASSERT_OK(write_int(BPF_JIT_SYSCTL, m->jit), "set net.core.bpf_jit_enable") ||
-	    !ASSERT_OK(write_int(BPF_KASAN_SYSCTL, m->kasan), "set kernel.bpf_kasan"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_JIT_SYSCTL, m->jit), "set net.core.bpf_jit_enable") ||
+	    !ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, m->kasan), "set kernel.bpf_kasan"))
 		return NULL;
 	t = bpf_kasan_memalloc__open();
 	if (!ASSERT_OK_PTR(t, "bpf_kasan_memalloc__open"))
@@ -508,9 +482,9 @@ void test_bpf_kasan_memalloc(void)
 	struct bpf_kasan_observe *obs = NULL;
 	char name[64];
 
-	if (!ASSERT_OK(read_int(BPF_KASAN_SYSCTL, &saved_kasan),
+	if (!ASSERT_OK(sysctl_read_int(BPF_KASAN_SYSCTL, &saved_kasan),
 		       "read " BPF_KASAN_SYSCTL " (no KASAN for BPF programs?)") ||
-	    !ASSERT_OK(read_int(BPF_JIT_SYSCTL, &saved_jit), "read " BPF_JIT_SYSCTL))
+	    !ASSERT_OK(sysctl_read_int(BPF_JIT_SYSCTL, &saved_jit), "read " BPF_JIT_SYSCTL))
 		return;
 
 	obs = bpf_kasan_observe__open();
@@ -526,8 +500,8 @@ void test_bpf_kasan_memalloc(void)
 	have_kprobe = ASSERT_OK_PTR(obs->links.kasan_report_call,
 				    "attach kprobe/kasan_report (CONFIG_KPROBE_EVENTS_ON_NOTRACE=y?)");
 
-	if (!ASSERT_OK(write_int(BPF_JIT_SYSCTL, 1), "set net.core.bpf_jit_enable") ||
-	    !ASSERT_OK(write_int(BPF_KASAN_SYSCTL, 1), "set kernel.bpf_kasan"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_JIT_SYSCTL, 1), "set net.core.bpf_jit_enable") ||
+	    !ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, 1), "set kernel.bpf_kasan"))
 		goto out;
 	skel = bpf_kasan_memalloc__open_and_load();
 	if (!ASSERT_OK_PTR(skel, "bpf_kasan_memalloc__open_and_load"))
@@ -555,11 +529,12 @@ void test_bpf_kasan_memalloc(void)
 				run_legit(obs, skel, t, &modes[i]);
 		}
 		bpf_kasan_memalloc__destroy(t);
-		ASSERT_OK(write_int(BPF_JIT_SYSCTL, saved_jit), "restore net.core.bpf_jit_enable");
+		ASSERT_OK(sysctl_write_int(BPF_JIT_SYSCTL, saved_jit),
+			  "restore net.core.bpf_jit_enable");
 	}
 out:
 	bpf_kasan_memalloc__destroy(skel);
 	bpf_kasan_observe__destroy(obs);
-	write_int(BPF_JIT_SYSCTL, saved_jit);
-	ASSERT_OK(write_int(BPF_KASAN_SYSCTL, saved_kasan), "restore kernel.bpf_kasan");
+	sysctl_write_int(BPF_JIT_SYSCTL, saved_jit);
+	ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, saved_kasan), "restore kernel.bpf_kasan");
 }

@@ -9,30 +9,6 @@
 
 #define BPF_KASAN_SYSCTL "/proc/sys/kernel/bpf_kasan"
 
-static int read_int(const char *path, int *val)
-{
-	FILE *f = fopen(path, "r");
-	int n;
-
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%d", val);
-	fclose(f);
-	return n == 1 ? 0 : -EINVAL;
-}
-
-static int write_int(const char *path, int val)
-{
-	FILE *f = fopen(path, "w");
-	int err;
-
-	if (!f)
-		return -errno;
-	err = fprintf(f, "%d", val) > 0 ? 0 : -EIO;
-	err = fclose(f) ? -errno : err;
-	return err;
-}
-
 /*
  * if (skb->len == 12345) skip n loads from a map value: the jump spans the
  * loads, so it overflows once their checks are inserted. Each load goes
@@ -89,7 +65,7 @@ static void test_jump_range(void)
 	if (!ASSERT_OK_FD(map_fd, "map"))
 		return;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (!ASSERT_OK(write_int(BPF_KASAN_SYSCTL, cases[i].mode), "bpf_kasan"))
+		if (!ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, cases[i].mode), "bpf_kasan"))
 			break;
 		log[0] = 0;
 		fd = load_jump_over_loads(map_fd, cases[i].n, log, sizeof(log));
@@ -112,7 +88,7 @@ void test_verifier_kasan(void)
 {
 	int old;
 
-	if (!ASSERT_OK(read_int(BPF_KASAN_SYSCTL, &old), "read " BPF_KASAN_SYSCTL))
+	if (!ASSERT_OK(sysctl_read_int(BPF_KASAN_SYSCTL, &old), "read " BPF_KASAN_SYSCTL))
 		return;
 	/* Checks are only inserted into programs that will be JITed. */
 	if (!env.jit_enabled) {
@@ -120,10 +96,10 @@ void test_verifier_kasan(void)
 		test__skip();
 		return;
 	}
-	if (!ASSERT_OK(write_int(BPF_KASAN_SYSCTL, 1), "bpf_kasan=1"))
+	if (!ASSERT_OK(sysctl_write_int(BPF_KASAN_SYSCTL, 1), "bpf_kasan=1"))
 		return;
 	RUN_TESTS(verifier_kasan);
 	if (test__start_subtest("jump_range"))
 		test_jump_range();
-	write_int(BPF_KASAN_SYSCTL, old);
+	sysctl_write_int(BPF_KASAN_SYSCTL, old);
 }
