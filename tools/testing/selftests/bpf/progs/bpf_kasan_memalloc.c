@@ -36,13 +36,16 @@ struct {
 	__type(value, struct slot);
 } slot_map SEC(".maps");
 
-struct {
+/* A hash map without preallocation: its elements come from bpf_mem_alloc. */
+struct node_hash {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16);
 	__type(key, __u32);
 	__type(value, struct node);
-} hash_map SEC(".maps");
+};
+
+struct node_hash hash_map SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RHASH);
@@ -53,13 +56,7 @@ struct {
 } rhash_map SEC(".maps");
 
 /* Insert and delete, insert and delete, ...: no element is reused at once. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 16);
-	__type(key, __u32);
-	__type(value, struct node);
-} churn_map SEC(".maps");
+struct node_hash churn_map SEC(".maps");
 
 /* Set by the test: the key of the element; the rounds of hash_churn. */
 __u32 key;
