@@ -58,7 +58,7 @@
  *
  * Registers: AX is free for rewrites between instructions that do not use
  * it; it is only live across the access inside a few kernel rewrites (the
- * skb shinfo ctx conversion), which bpf_kasan_ax_liveness() finds. No JIT
+ * skb shinfo ctx conversion), which bpf_kasan_liveness() finds. No JIT
  * keeps anything in AX across a BPF instruction, and some use it inside one
  * (arm64's LL/SC atomics): the check is done with AX before the access
  * starts. rT is the destination of a load when it differs from
@@ -187,6 +187,8 @@ struct bpf_kasan_site {
 
 #define BPF_KASAN_ALL_REGS	GENMASK(BPF_REG_9, BPF_REG_0)
 #define BPF_KASAN_CALLER_SAVED	GENMASK(BPF_REG_5, BPF_REG_0)
+/* The registers whose liveness this pass tracks. */
+#define BPF_KASAN_LIVE_REGS	(BPF_KASAN_ALL_REGS | BIT(BPF_REG_AX))
 
 static u16 bpf_kasan_reg(u8 reg)
 {
@@ -202,8 +204,6 @@ static u16 bpf_kasan_reg(u8 reg)
  */
 static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 {
-	const u16 regs = BPF_KASAN_ALL_REGS | BIT(BPF_REG_AX);
-
 	*use = 0;
 	*def = 0;
 	if (!insn->code)
@@ -211,36 +211,8 @@ static void bpf_kasan_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 	bpf_insn_use_def(insn, use, def);
 	if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) != BPF_IMM)
 		*def = BPF_KASAN_CALLER_SAVED;
-	*use &= regs;
-	*def &= regs;
-}
-
-/*
- * Where is AX live before an instruction? Kernel rewrites keep AX values in
- * straight-line code, so AX is live before instruction i if, scanning
- * forward from i without leaving the basic block, the first instruction
- * that uses AX reads it. Computed backward for all instructions at once
- * into @live: a forward scan per access would be quadratic in straight-line
- * code.
- */
-static void bpf_kasan_ax_liveness(struct bpf_verifier_env *env, unsigned long *live)
-{
-	const struct bpf_insn *insns = env->prog->insnsi;
-	bool cur = false;
-	u16 use, def;
-	int i;
-
-	for (i = env->prog->len - 1; i >= 0; i--) {
-		u8 class = BPF_CLASS(insns[i].code);
-
-		bpf_kasan_use_def(&insns[i], &use, &def);
-		if ((use | def) & BIT(BPF_REG_AX))
-			cur = use & BIT(BPF_REG_AX);
-		else if (class == BPF_JMP || class == BPF_JMP32)
-			cur = false;
-		if (cur)
-			__set_bit(i, live);
-	}
+	*use &= BPF_KASAN_LIVE_REGS;
+	*def &= BPF_KASAN_LIVE_REGS;
 }
 
 /*
@@ -280,15 +252,17 @@ static bool bpf_kasan_decode(const struct bpf_insn *insn, struct bpf_kasan_site 
 }
 
 /*
- * Registers live before each instruction of the program as this pass finds
- * it. insn_aux_data.live_regs_before cannot serve: it describes the program
- * before the earlier rewrites (removed bpf_fastcall spills, inlined calls
- * whose aux data says R1-R5 are dead), and inserted instructions have none.
- * The dataflow of bpf_compute_live_registers() over the current
- * instructions, with the use/def of bpf_kasan_use_def(): a call uses R1-R5
- * and clobbers R0-R5, exit uses R0, R6-R9 are saved by the JIT.
- * Returns NULL when the control flow is not known (indirect jumps) or on
- * allocation failure: then no register counts as dead.
+ * Registers R0-R9 and AX live before each instruction of the program as
+ * this pass finds it. insn_aux_data.live_regs_before cannot serve: it
+ * describes the program before the earlier rewrites (removed bpf_fastcall
+ * spills, inlined calls whose aux data says R1-R5 are dead), and inserted
+ * instructions have none. The dataflow of bpf_compute_live_registers() over
+ * the current instructions, with the use/def of bpf_kasan_use_def(): a call
+ * uses R1-R5 and clobbers R0-R5, exit uses R0, R6-R9 are saved by the JIT.
+ * AX is not live at a jump whose target is unknown: kernel rewrites keep AX
+ * values in straight-line code. Returns NULL when the control flow is not
+ * known (indirect jumps) or on allocation failure: then every register
+ * counts as live, AX included.
  */
 static u16 *bpf_kasan_liveness(struct bpf_verifier_env *env)
 {
@@ -473,10 +447,9 @@ static void bpf_kasan_site_regs(struct bpf_kasan_site *s, u16 live, u16 dst,
  * Decide whether the instruction at @idx is instrumented and how. Returns
  * false for instructions that are not memory accesses or that are skipped
  * (counted in @stats when not NULL). @live: registers that may be live
- * before the instruction; @sb: see bpf_kasan_site_regs().
+ * before the instruction, AX included; @sb: see bpf_kasan_site_regs().
  */
-static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
-				u16 live, bool ax_live,
+static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx, u16 live,
 				const struct bpf_kasan_shadow_reg *sb,
 				struct bpf_kasan_site *s,
 				struct bpf_kasan_stats *stats)
@@ -509,7 +482,7 @@ static bool bpf_kasan_site_init(struct bpf_verifier_env *env, int idx,
 	}
 
 	bpf_kasan_site_granule(aux, s);
-	s->ax_live = ax_live;
+	s->ax_live = live & BIT(BPF_REG_AX);
 
 	/*
 	 * The destination of a load is dead until the load writes it; the
@@ -897,7 +870,6 @@ static void bpf_kasan_count_shape(const struct bpf_kasan_site *s, u32 *shape)
 /* What the analyses found, by instruction index at the start of the pass. */
 struct bpf_kasan_facts {
 	u16 *live;		/* see bpf_kasan_liveness(), may be NULL */
-	unsigned long *ax_live;	/* see bpf_kasan_ax_liveness() */
 	/* see bpf_kasan_block_starts(), NULL: do not elide checks */
 	unsigned long *block_start;
 	/* see bpf_kasan_base_chains(), unused without block_start */
@@ -935,8 +907,8 @@ static int bpf_kasan_patch(struct bpf_verifier_env *env, u32 idx,
 		rw->sb.reg = -1;
 	}
 	rw->sb.chain = rw->f->block_start ? rw->f->chain[idx] : 0;
-	if (!bpf_kasan_site_init(env, idx, rw->f->live ? rw->f->live[idx] : BPF_KASAN_ALL_REGS,
-				 test_bit(idx, rw->f->ax_live), &rw->sb, &s, &rw->stats))
+	if (!bpf_kasan_site_init(env, idx, rw->f->live ? rw->f->live[idx] : BPF_KASAN_LIVE_REGS,
+				 &rw->sb, &s, &rw->stats))
 		goto defs;
 	if (bpf_kasan_site_checked(&checked[s.base], &s)) {
 		rw->stats.elided++;
@@ -1046,13 +1018,11 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 		return 0;
 
 	rw = kzalloc_obj(*rw, GFP_KERNEL_ACCOUNT);
-	f.ax_live = bitmap_zalloc(len, GFP_KERNEL_ACCOUNT);
 	f.block_start = bitmap_zalloc(len, GFP_KERNEL_ACCOUNT);
 	f.chain = kvcalloc(len, sizeof(*f.chain), GFP_KERNEL_ACCOUNT);
-	if (!rw || !f.ax_live || !f.block_start || !f.chain)
+	if (!rw || !f.block_start || !f.chain)
 		goto out;
 	f.live = bpf_kasan_liveness(env);
-	bpf_kasan_ax_liveness(env, f.ax_live);
 	bpf_kasan_block_starts(env, f.block_start);
 	bpf_kasan_base_chains(env, f.block_start, f.chain);
 	/* Without liveness, the control flow is not known (indirect jumps). */
@@ -1082,7 +1052,6 @@ int bpf_kasan_instrument(struct bpf_verifier_env *env)
 out:
 	kvfree(f.chain);
 	bitmap_free(f.block_start);
-	bitmap_free(f.ax_live);
 	kvfree(f.live);
 	kfree(rw);
 	return ret;
