@@ -113,12 +113,6 @@ enum bpf_kasan_skip {
 	BPF_KASAN_SKIP_NR,
 };
 
-static const char * const bpf_kasan_skip_name[BPF_KASAN_SKIP_NR] = {
-	[BPF_KASAN_SKIP_STACK] = "stack",
-	[BPF_KASAN_SKIP_PROBE] = "probe",
-	[BPF_KASAN_SKIP_AX] = "ax",
-};
-
 /*
  * How the inline checks came out, one count per check, for the verifier
  * log's statistics: tests and the differential fuzzer see which decisions
@@ -981,13 +975,11 @@ static void bpf_kasan_log_stats(struct bpf_verifier_env *env, int mode,
 	int i;
 
 	verbose(env,
-		"bpf_kasan: %s, %u accesses instrumented, %u elided, %u with a kept shadow address, skipped %s %u %s %u %s %u, %u insns added\n",
+		"bpf_kasan: %s, %u accesses instrumented, %u elided, %u with a kept shadow address, skipped stack %u probe %u ax %u, %u insns added\n",
 		mode == BPF_KASAN_INLINE ? "inline" : "outline",
 		st->instrumented, st->elided, st->reused,
-		bpf_kasan_skip_name[BPF_KASAN_SKIP_STACK], st->skipped[BPF_KASAN_SKIP_STACK],
-		bpf_kasan_skip_name[BPF_KASAN_SKIP_PROBE], st->skipped[BPF_KASAN_SKIP_PROBE],
-		bpf_kasan_skip_name[BPF_KASAN_SKIP_AX], st->skipped[BPF_KASAN_SKIP_AX],
-		st->added);
+		st->skipped[BPF_KASAN_SKIP_STACK], st->skipped[BPF_KASAN_SKIP_PROBE],
+		st->skipped[BPF_KASAN_SKIP_AX], st->added);
 	verbose(env, "bpf_kasan: shapes");
 	for (i = 0; i < BPF_KASAN_SHAPE_NR; i++)
 		verbose(env, " %s %u", bpf_kasan_shape_name[i], st->shape[i]);
