@@ -121,7 +121,8 @@ case "$ARCH" in
 x86|x86_64|amd64) ARCH=x86_64; KARCH=x86; CROSS= ;;
 arm64|aarch64) ARCH=arm64; KARCH=arm64; CROSS=aarch64-linux-gnu- ;;
 riscv|riscv64) ARCH=riscv64; KARCH=riscv; CROSS=riscv64-linux-gnu- ;;
-*) die "unsupported ARCH=$ARCH (x86_64, arm64, riscv64)" ;;
+s390|s390x) ARCH=s390x; KARCH=s390; CROSS=s390x-linux-gnu- ;;
+*) die "unsupported ARCH=$ARCH (x86_64, arm64, riscv64, s390x)" ;;
 esac
 export ARCH
 

@@ -122,7 +122,7 @@ exit 4'
 		"$BATS_TEST_TMPDIR/bin/build"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ $output == "FAILED: build: unsupported ARCH=sparc (x86_64, arm64, riscv64) (see "*")" ]]
+	[[ $output == "FAILED: build: unsupported ARCH=sparc (x86_64, arm64, riscv64, s390x) (see "*")" ]]
 }
 
 @test "exit_quietly passes a status on without a FAILED line" {

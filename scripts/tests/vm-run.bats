@@ -26,6 +26,11 @@ vm_run() {
 	echo "$output"
 }
 
+# The FAILED line, its seconds left out: a run may take more than one.
+panic_line() {
+	failed_lines | sed 's/panicked after [0-9]*s:/panicked after Ns:/'
+}
+
 # As in a check run of CI: KASAN reports the tests provoke (not fatal with
 # kasan_multi_shot), then an oops in another task that panics.
 @test "a panic after expected KASAN reports names the oops, its task and code" {
@@ -46,7 +51,7 @@ Kernel panic - not syncing: Fatal exception in interrupt
 EOS
 	vm_run
 	[ "$status" -eq 1 ]
-	[ "$(failed_lines)" = "FAILED: vm-run: guest kernel panicked after 0s: Oops: int3: 0000 [#1] SMP KASAN NOPTI in rcu_sched at __schedule+0x7da/0x1ce0; panic: Fatal exception in interrupt (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
+	[ "$(panic_line)" = "FAILED: vm-run: guest kernel panicked after Ns: Oops: int3: 0000 [#1] SMP KASAN NOPTI in rcu_sched at __schedule+0x7da/0x1ce0; panic: Fatal exception in interrupt (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
 }
 
 @test "a panic with timestamps and an arm64 pc is read the same way" {
@@ -59,7 +64,25 @@ EOS
 EOS
 	vm_run
 	[ "$status" -eq 1 ]
-	[ "$(failed_lines)" = "FAILED: vm-run: guest kernel panicked after 0s: Unable to handle kernel paging request at virtual address dfff800000000003; Internal error: Oops: 0000000096000005 [#1]  SMP in bpf_kasan_fuzz at bpf_prog_6ba29d3d7a00d92c_fz+0x8f/0x3c5; panic: Oops: Fatal exception (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
+	[ "$(panic_line)" = "FAILED: vm-run: guest kernel panicked after Ns: Unable to handle kernel paging request at virtual address dfff800000000003; Internal error: Oops: 0000000096000005 [#1]  SMP in bpf_kasan_fuzz at bpf_prog_6ba29d3d7a00d92c_fz+0x8f/0x3c5; panic: Oops: Fatal exception (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
+}
+
+@test "an s390x oops is read from its PSW line" {
+	cat >"$SERIAL" <<'EOS'
+Unable to handle kernel pointer dereference in virtual kernel address space
+Failing address: 001c000000000000 TEID: 001c000000000803 ESOP-2 FSI
+Fault in home space mode while using kernel ASCE.
+Oops: 0038 ilc:3 [#1]SMP
+Modules linked in: bpf_testmod(OE)
+CPU: 1 UID: 0 PID: 212 Comm: test_progs Tainted: G           OE      7.2.13 #1
+Hardware name: QEMU 8561 QEMU (KVM/Linux)
+Krnl PSW : 0704c00180000000 000003ff8001a0b2 (bpf_prog_6ba29d3d7a00d92c_fz+0x52/0x1f0)
+           R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:0 PM:0 RI:0 EA:3
+Kernel panic - not syncing: Fatal exception: panic_on_oops
+EOS
+	vm_run
+	[ "$status" -eq 1 ]
+	[ "$(panic_line)" = "FAILED: vm-run: guest kernel panicked after Ns: Unable to handle kernel pointer dereference in virtual kernel address space; Oops: 0038 ilc:3 [#1]SMP in test_progs at bpf_prog_6ba29d3d7a00d92c_fz+0x52/0x1f0; panic: Fatal exception: panic_on_oops (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
 }
 
 @test "a panic with no oops before it still prints the panic message" {
@@ -67,5 +90,32 @@ EOS
 		"Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)" >"$SERIAL"
 	vm_run
 	[ "$status" -eq 1 ]
-	[ "$(failed_lines)" = "FAILED: vm-run: guest kernel panicked after 0s: panic: VFS: Unable to mount root fs on unknown-block(0,0) (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
+	[ "$(panic_line)" = "FAILED: vm-run: guest kernel panicked after Ns: panic: VFS: Unable to mount root fs on unknown-block(0,0) (see $BATS_TEST_TMPDIR/cache/logs/t-serial.log)" ]
+}
+
+# s390x has no PCI without zPCI: the root and the cache are 9p devices on
+# channels, and the console is the SCLP line.
+@test "an s390x guest gets channel-attached 9p devices and the SCLP console" {
+	mkdir -p "$BATS_TEST_TMPDIR/cache/build/s390x" "$BATS_TEST_TMPDIR/cache/rootfs/s390x/sbin"
+	touch "$BATS_TEST_TMPDIR/cache/build/s390x/kernel-image" \
+		"$BATS_TEST_TMPDIR/cache/rootfs/s390x/.complete"
+	cat >"$BATS_TEST_TMPDIR/bin/qemu-system-s390x" <<'EOS'
+#!/bin/sh
+printf '%s\n' "$@" >"$ARGS"
+EOS
+	chmod +x "$BATS_TEST_TMPDIR/bin/qemu-system-s390x"
+	ARGS=$BATS_TEST_TMPDIR/args
+	run env -u BPF_KASAN_FAILURES -u BPF_KASAN_LOCKED -u BPF_KASAN_MACHINE_LOCKED \
+		BPF_KASAN_MACHINE_LOCK="$BATS_TEST_TMPDIR/machine.lock" \
+		BPF_KASAN_CACHE="$BATS_TEST_TMPDIR/cache" ARCH=s390x ARGS="$ARGS" \
+		PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$REPO/scripts/vm-run" --name t -- true
+	c=$BATS_TEST_TMPDIR/cache
+	grep -qx -- "-M" "$ARGS"
+	grep -qx "s390-ccw-virtio" "$ARGS"
+	grep -qx "local,id=hostroot,path=$c/rootfs/s390x,security_model=none,multidevs=remap,readonly=on" "$ARGS"
+	grep -qx "virtio-9p-ccw,fsdev=hostroot,mount_tag=hostroot" "$ARGS"
+	grep -qx "local,id=cache,path=$c,security_model=none,multidevs=remap" "$ARGS"
+	grep -qx "virtio-9p-ccw,fsdev=cache,mount_tag=cache" "$ARGS"
+	grep -q "^console=ttysclp0 root=hostroot " "$ARGS"
+	[ "$(grep -cx -- -virtfs "$ARGS")" -eq 0 ]
 }
