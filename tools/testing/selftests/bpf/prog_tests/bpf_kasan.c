@@ -444,16 +444,21 @@ out:
 }
 
 /*
- * On x86, atomic_fetch_{and,or,xor}() check the access as a write, then
- * loop on a try_cmpxchg() whose first atomic_read() the compiler checks
- * again (a read): the interpreter reports those twice, the first report
- * being the right one. JITed programs must report once.
+ * Atomics that the arch makes a loop on a try_cmpxchg() are checked as a
+ * write, then the first read of the loop is checked again by the compiler
+ * (a read): the interpreter reports those twice, the first report being
+ * the right one. x86: atomic_fetch_{and,or,xor}() (atomic_read()); s390x:
+ * 4- and 8-byte xchg (READ_ONCE() in __arch_xchg()). JITed programs must
+ * report once.
  */
 static __u64 interp_nr_reports(const struct insn *in)
 {
 #if defined(__x86_64__)
 	if (!strncmp(in->name, "fetch_and", 9) || !strncmp(in->name, "fetch_or", 8) ||
 	    !strncmp(in->name, "fetch_xor", 9))
+		return 2;
+#elif defined(__s390x__)
+	if (!strncmp(in->name, "xchg", 4))
 		return 2;
 #endif
 	return 1;
@@ -746,6 +751,9 @@ void test_bpf_kasan(void)
 		goto out;
 	obs->links.kasan_report_call = bpf_program__attach(obs->progs.kasan_report_call);
 	have_kprobe = ASSERT_OK_PTR(obs->links.kasan_report_call, "attach kprobe/kasan_report");
+	if (!KASAN_LOAD_ACQ_STORE_REL)
+		printf("%s: no load-acquire or store-release: the JIT of this arch has none\n",
+		       __func__);
 
 	if (test__start_subtest("inline"))
 		run_matrix(obs, 1);

@@ -19,6 +19,25 @@
 #define KASAN_STRICT_ALIGN	0
 #endif
 
+/*
+ * Load-acquire and store-release are in the programs where bpf_misc.h's
+ * CAN_USE_LOAD_ACQ_STORE_REL says the arch's JIT has them, and in the
+ * test's list on the same arches: the test is built for the arch it runs
+ * on. The s390x JIT has neither.
+ */
+#ifdef __BPF__
+#ifdef CAN_USE_LOAD_ACQ_STORE_REL
+#define KASAN_LOAD_ACQ_STORE_REL	1
+#endif
+#elif defined(__x86_64__) || defined(__aarch64__) ||			\
+	(defined(__riscv) && __riscv_xlen == 64) || defined(__powerpc64__) ||	\
+	defined(__loongarch__)
+#define KASAN_LOAD_ACQ_STORE_REL	1
+#endif
+#ifndef KASAN_LOAD_ACQ_STORE_REL
+#define KASAN_LOAD_ACQ_STORE_REL	0
+#endif
+
 /* The zeroed buffer on the stack of every program, in u64s. */
 #define BPF_KASAN_STACK		2
 

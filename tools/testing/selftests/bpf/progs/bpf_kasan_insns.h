@@ -7,8 +7,9 @@
  *
  * Instructions that clang 19 cannot assemble (load-acquire, store-release)
  * are given as their encoding, the extra asm operand %[insn]; their asm
- * moves the pointer to r2 for it. BPF programs have them where bpf_misc.h
- * says they can be used; the test's list has them always.
+ * moves the pointer to r2 for it. The programs and the test's list have
+ * them where the arch's JIT does (KASAN_LOAD_ACQ_STORE_REL,
+ * bpf_kasan_common.h).
  *
  * Like include/linux/bpf_types.h, this file has no include guard: define
  * the macro, include it where the list goes, undefine it.
@@ -49,7 +50,7 @@ BPF_KASAN_INSN(xchg_dw, 8, 8, "r1 = 1; r1 = xchg_64(%[p] + 0, r1);")
 BPF_KASAN_INSN(cmpxchg_w,  4, 4, "w0 = 0; w1 = 1; w0 = cmpxchg32_32(%[p] + 0, w0, w1);")
 BPF_KASAN_INSN(cmpxchg_dw, 8, 8, "r0 = 0; r1 = 1; r0 = cmpxchg_64(%[p] + 0, r0, r1);")
 
-#if !defined(__BPF__) || defined(CAN_USE_LOAD_ACQ_STORE_REL)
+#if KASAN_LOAD_ACQ_STORE_REL
 BPF_KASAN_INSN(load_acq_b,  1, 1, "r2 = %[p]; .8byte %[insn];",
 	       __imm_insn(insn, BPF_ATOMIC_OP(BPF_B, BPF_LOAD_ACQ, BPF_REG_1, BPF_REG_2, 0)))
 BPF_KASAN_INSN(load_acq_h,  2, 2, "r2 = %[p]; .8byte %[insn];",
