@@ -1642,9 +1642,15 @@ static int load_report_counter(void)
 	return 0;
 }
 
-/* Does the kernel take load-acquire? */
+/*
+ * Does the JIT take load-acquire? The verifier does on every arch; a JIT
+ * without it (s390x in 7.2) fails, and the program falls back to the
+ * interpreter: not JITed although the JIT is on.
+ */
 static bool probe_load_acq(void)
 {
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
 	struct bpf_insn insns[] = {
 		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
 		  .src_reg = BPF_PSEUDO_MAP_IDX_VALUE, .imm = 0 },
@@ -1664,8 +1670,10 @@ static bool probe_load_acq(void)
 	close(map);
 	if (fd < 0)
 		return false;
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		die("cannot get the info of the load-acquire probe: %s", strerror(errno));
 	close(fd);
-	return true;
+	return info.jited_prog_len > 0;
 }
 
 /*
