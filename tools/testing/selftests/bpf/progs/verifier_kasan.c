@@ -314,7 +314,7 @@ __naked void ldx_narrow(void)
 
 SEC("tc")
 __description("kasan: 4-byte load may cross a granule: two shadow bytes as s16, folded offset")
-__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64
+__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64 __arch_s390x
 __xlated("5: r0 = 0x{{[0-9a-f]+}}")
 __xlated("7: r12 = r1")
 __xlated("8: r12 >>= 3")
@@ -349,7 +349,7 @@ __naked void ldx_wide(void)
 
 SEC("tc")
 __description("kasan: store at an unknown granule offset: s16 shadow of base + off")
-__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64
+__success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64 __arch_s390x
 __xlated("6: r0 = 0x{{[0-9a-f]+}}")
 __xlated("8: r12 = r1")
 __xlated("9: r12 += 4")
@@ -476,6 +476,23 @@ __naked void stack(void)
 "	::: __clobber_all);
 }
 
+/*
+ * The program of the AX tests below: the verifier converts the load of
+ * gso_segs into a load of skb->end into AX, then of skb->head, then of the
+ * field.
+ */
+#define AX_LIVE_PROG(name)						\
+__naked void name(void)							\
+{								\
+	asm volatile ("					\
+	r0 = *(u32 *)(r1 + %[gso_segs]);		\
+	r0 = 0;						\
+	exit;						\
+"	:							\
+	: __imm_const(gso_segs, offsetof(struct __sk_buff, gso_segs))	\
+	: __clobber_all);						\
+}
+
 SEC("tc")
 __description("kasan: AX live across a ctx-converted load is saved")
 __success __bpf_kasan_aware __retval(0) __arch_x86_64 __arch_arm64
@@ -501,16 +518,7 @@ __xlated("52: r0 = *(u64 *)(r1 +{{[0-9]+}})")
 __xlated("53: r0 += r12")
 /* the field load, into its own base r0: r1 is dead there */
 __xlated("54: r1 = 0x{{[0-9a-f]+}}")
-__naked void ax_live(void)
-{
-	asm volatile ("					\
-	r0 = *(u32 *)(r1 + %[gso_segs]);		\
-	r0 = 0;						\
-	exit;						\
-"	:
-	: __imm_const(gso_segs, offsetof(struct __sk_buff, gso_segs))
-	: __clobber_all);
-}
+AX_LIVE_PROG(ax_live)
 
 /*
  * riscv64 needs explicit zero extension: the verifier follows the u32 load
@@ -540,16 +548,39 @@ __xlated("53: r0 = *(u64 *)(r1 +{{[0-9]+}})")
 __xlated("54: r0 += r12")
 /* the field load, into its own base r0: r1 is dead there */
 __xlated("55: r1 = 0x{{[0-9a-f]+}}")
-__naked void ax_live_zext(void)
-{
-	asm volatile ("					\
-	r0 = *(u32 *)(r1 + %[gso_segs]);		\
-	r0 = 0;						\
-	exit;						\
-"	:
-	: __imm_const(gso_segs, offsetof(struct __sk_buff, gso_segs))
-	: __clobber_all);
-}
+AX_LIVE_PROG(ax_live_zext)
+
+/*
+ * s390x needs the zero extension too, and its sk_buff has skb->end at a
+ * multiple of 8: the offset folds, and the shadow address of r1 is kept in
+ * r2 (dead) for the check of skb->head through r1.
+ */
+SEC("tc")
+__description("kasan: AX live across a ctx-converted load is saved (zext, kept)")
+__success __bpf_kasan_aware __retval(0) __arch_s390x
+__xlated("0: r2 = 0x{{[0-9a-f]+}}")
+__xlated("2: r12 = r1")
+__xlated("3: r12 >>= 3")
+__xlated("4: r2 += r12")
+__xlated("5: r0 = *(s8 *)(r2 +{{[0-9]+}})")
+__xlated("...")
+/* skb->end into AX: checked with a dead scratch register, never AX */
+__xlated("24: r12 = *(u32 *)(r1 +{{[0-9]+}})")
+__xlated("25: w12 = w12")
+/* skb->head: AX holds skb->end across the check */
+__xlated("26: *(u64 *)(r10 -64) = r12")
+/* the kept shadow address */
+__xlated("27: r0 = *(s8 *)(r2 +{{[0-9]+}})")
+__xlated("...")
+/* kernel-generated load: instruction index 0x7fffff, size 8 */
+__xlated("39: r2 = 2147483400")
+__xlated("...")
+__xlated("46: r12 = *(u64 *)(r10 -64)")
+__xlated("47: r0 = *(u64 *)(r1 +{{[0-9]+}})")
+__xlated("48: r0 += r12")
+/* the field load, into its own base r0: r1 is dead there */
+__xlated("49: r1 = 0x{{[0-9a-f]+}}")
+AX_LIVE_PROG(ax_live_zext_kept)
 
 SEC("tc")
 __description("kasan: verifier log counts instrumented, elided and skipped accesses")
@@ -694,6 +725,25 @@ l0_%=:	r0 = 1;						\
 	: __clobber_all);
 }
 
+/* The program of the BPF_F_TEST_RND_HI32 tests below. */
+#define RND_HI32_PROG(name)					\
+__naked void name(void)							\
+{								\
+	asm volatile ("					\
+	call %[bpf_get_prandom_u32];			\
+	r0 &= 4;					\
+	r1 = %[g] ll;					\
+	r1 += r0;					\
+	w2 = 5;						\
+	*(u32 *)(r1 + 4) = r2;				\
+	w0 = *(u32 *)(r1 + 4);				\
+	exit;						\
+"	:							\
+	: __imm_addr(g),					\
+	  __imm(bpf_get_prandom_u32)				\
+	: __clobber_all);						\
+}
+
 /*
  * BPF_F_TEST_RND_HI32 puts random upper bits into r2 through AX after
  * w2 = 5, before the check (the zext pass runs after this one), and none
@@ -741,22 +791,54 @@ __xlated("29: r5 = *(u64 *)(r10 -48)")
 __xlated("30: *(u32 *)(r1 +4) = r2")
 __xlated("31: r0 = *(u32 *)(r1 +4)")
 __xlated("32: exit")
-__naked void rnd_hi32(void)
-{
-	asm volatile ("					\
-	call %[bpf_get_prandom_u32];			\
-	r0 &= 4;					\
-	r1 = %[g] ll;					\
-	r1 += r0;					\
-	w2 = 5;						\
-	*(u32 *)(r1 + 4) = r2;				\
-	w0 = *(u32 *)(r1 + 4);				\
-	exit;						\
-"	:
-	: __imm_addr(g),
-	  __imm(bpf_get_prandom_u32)
-	: __clobber_all);
-}
+RND_HI32_PROG(rnd_hi32)
+
+/*
+ * The same on s390x, which needs explicit zero extension: the JIT needs
+ * the load of w0 to be zero-extended.
+ */
+SEC("tc")
+__description("kasan: BPF_F_TEST_RND_HI32 around the two-byte shadow load (zext)")
+__success __bpf_kasan_aware __retval(5) __flag(BPF_F_TEST_RND_HI32) __log_level(4)
+__arch_s390x
+__msg("bpf_kasan: inline, 1 accesses instrumented, 1 elided, 0 with a kept shadow address,")
+__msg(" skipped stack 0 probe 0 ax 0, 21 insns added")
+__msg("bpf_kasan: shapes one_granule 0 const_partial 0 var_partial 0 two_granule 1 two_byte 0 ")
+__msg("folded 0 offset_added 1 kept 0 scratch_dst 0 scratch_dead 1 scratch_spilled 0 ax_saved 0")
+__xlated("0: call {{.*}}")
+__xlated("1: r0 &= 4")
+__xlated("2: r1 = {{.*}}")
+__xlated("4: r1 += r0")
+__xlated("5: w2 = 5")
+__xlated("6: r12 = {{-?[0-9]+}}")
+__xlated("7: r12 <<= 32")
+__xlated("8: r2 |= r12")
+__xlated("9: r0 = 0x{{[0-9a-f]+}}")
+__xlated("11: r12 = r1")
+__xlated("12: r12 += 4")
+__xlated("13: r12 >>= 3")
+__xlated("14: r0 += r12")
+__xlated("15: r0 = *(s16 *)(r0 +0)")
+__xlated("16: if r0 == 0x0 goto pc+13")
+__xlated("17: *(u64 *)(r10 -16) = r1")
+__xlated("18: *(u64 *)(r10 -24) = r2")
+__xlated("19: *(u64 *)(r10 -32) = r3")
+__xlated("20: *(u64 *)(r10 -40) = r4")
+__xlated("21: *(u64 *)(r10 -48) = r5")
+__xlated("22: r1 += 4")
+/* size 4, write, insn 6 */
+__xlated("23: r2 = 1556")
+__xlated("24: call unknown")
+__xlated("25: r1 = *(u64 *)(r10 -16)")
+__xlated("26: r2 = *(u64 *)(r10 -24)")
+__xlated("27: r3 = *(u64 *)(r10 -32)")
+__xlated("28: r4 = *(u64 *)(r10 -40)")
+__xlated("29: r5 = *(u64 *)(r10 -48)")
+__xlated("30: *(u32 *)(r1 +4) = r2")
+__xlated("31: r0 = *(u32 *)(r1 +4)")
+__xlated("32: w0 = w0")
+__xlated("33: exit")
+RND_HI32_PROG(rnd_hi32_zext)
 
 /*
  * The same on riscv64: the two shadow bytes are loaded one by one, the
@@ -806,22 +888,7 @@ __xlated("32: *(u32 *)(r1 +4) = r2")
 __xlated("33: r0 = *(u32 *)(r1 +4)")
 __xlated("34: w0 = w0")
 __xlated("35: exit")
-__naked void rnd_hi32_bytes(void)
-{
-	asm volatile ("					\
-	call %[bpf_get_prandom_u32];			\
-	r0 &= 4;					\
-	r1 = %[g] ll;					\
-	r1 += r0;					\
-	w2 = 5;						\
-	*(u32 *)(r1 + 4) = r2;				\
-	w0 = *(u32 *)(r1 + 4);				\
-	exit;						\
-"	:
-	: __imm_addr(g),
-	  __imm(bpf_get_prandom_u32)
-	: __clobber_all);
-}
+RND_HI32_PROG(rnd_hi32_bytes)
 
 /*
  * Bytes checked once through a register are not checked again in the same
