@@ -23,13 +23,32 @@ setup() {
 case " \${FAIL:-} " in
 *" $s "*|*" $s:\$ARCH "*) die "$s broke on \$ARCH" "\$LOGDIR/$s-\$ARCH.log" ;;
 esac
+touch "\$CACHE/ran-$s-\$ARCH"
 EOS
 	done
+	# The guest: each one notes how many run at its start, itself
+	# included; WAIT_FOR=ARCH:FILE makes ARCH's wait up to 20 s for FILE
+	# in the cache and fail without it; GUEST_SECS makes every one last.
 	cat >"$FAKE/scripts/vm-run" <<'EOS'
 #!/usr/bin/env bash
 . "$(dirname "$0")/lib.sh"
-mkdir -p "$CACHE/run/check-$ARCH"
+mkdir -p "$CACHE/run/check-$ARCH" "$CACHE/guests"
 out=$CACHE/run/check-$ARCH/output.log
+touch "$CACHE/guests/$ARCH"
+find "$CACHE/guests" -type f | wc -l >>"$CACHE/guests-running"
+if [[ ${WAIT_FOR:-} == "$ARCH:"* ]]; then
+	for _ in $(seq 100); do
+		[ ! -e "$CACHE/${WAIT_FOR#*:}" ] || break
+		sleep 0.2
+	done
+	if [ ! -e "$CACHE/${WAIT_FOR#*:}" ]; then
+		rm -f "$CACHE/guests/$ARCH"
+		printf '%s\n' "FAIL waited for ${WAIT_FOR#*:}" "check: 0 passed, 1 failed, 0 skipped" >"$out"
+		exit_quietly 1
+	fi
+fi
+sleep "${GUEST_SECS:-0}"
+rm -f "$CACHE/guests/$ARCH"
 if [[ " ${FAIL:-} " == *" tests:$ARCH "* ]]; then
 	printf '%s\n' "=== bpf_kasan" "#12/3    bpf_kasan/uaf_ldx:FAIL" \
 		"Summary: 1/40 PASSED, 2 SKIPPED, 1 FAILED" "check: 40 passed, 1 failed, 2 skipped" >"$out"
@@ -44,7 +63,8 @@ EOS
 check() {
 	run env -u BPF_KASAN_FAILURES -u BPF_KASAN_LOCKED -u BPF_KASAN_MACHINE_LOCKED -u ARCH \
 		BPF_KASAN_MACHINE_LOCK="$BATS_TEST_TMPDIR/machine.lock" \
-		BPF_KASAN_CACHE="$BATS_TEST_TMPDIR/cache" FAIL="${1:-}" "$FAKE/scripts/check"
+		BPF_KASAN_CACHE="$BATS_TEST_TMPDIR/cache" FAIL="${1:-}" \
+		WAIT_FOR="${WAIT_FOR:-}" GUEST_SECS="${GUEST_SECS:-0}" "$FAKE/scripts/check"
 	echo "$output"
 }
 
@@ -108,4 +128,22 @@ check() {
 			 sed '1d; s/ *[0-9]*s$//' | paste -sd,)
 		[ "$phases" = "setup,assemble,arch-neutral,kernel,selftests,vm tests,total ($a)" ]
 	done
+}
+
+# The guests boot in the background: x86_64's waits for riscv64's kernel
+# build, which comes after it, and would time out were the arches run one
+# after the other; the output still comes in the order of the arches.
+@test "a guest runs while the next arches build, its output in the order of the arches" {
+	WAIT_FOR=x86_64:ran-build-kernel-riscv64 check
+	[ "$status" -eq 0 ]
+	[ "$(grep '^=== .*: tests in the guest$' <<<"$output" | paste -sd,)" = \
+	  "=== x86_64: tests in the guest,=== arm64: tests in the guest,=== riscv64: tests in the guest" ]
+	grep -q '^x86_64       41 passed, 0 failed, 2 skipped, build [0-9]*s, tests [0-9]*s$' <<<"$output"
+}
+
+@test "at most two guests at once, and two do run at once" {
+	GUEST_SECS=5 check
+	[ "$status" -eq 0 ]
+	# the most that ran at once
+	[ "$(sort -n "$BATS_TEST_TMPDIR/cache/guests-running" | tail -n 1)" -eq 2 ]
 }
