@@ -274,3 +274,38 @@ kmake() {
 	make -C "$TREE" O="$KBUILD" ARCH="$KARCH" ${CROSS:+CROSS_COMPILE=$CROSS} \
 		PAHOLE="$PAHOLE_WRAPPER" "$@"
 }
+
+# kasan_test_progs_skips SRC OUTPUT: the make options, one per line, that
+# leave out of a build of test_progs (selftests SRC, OUTPUT) every test
+# but the KASAN ones (prog_tests/bpf_kasan*.c, verifier_kasan.c) and every
+# BPF object and skeleton but theirs (progs/bpf_kasan*.c, the programs of
+# the skeletons they include): -o FILE, make's "do not remake FILE"
+# (scripts/build-selftests).
+kasan_test_progs_skips() {
+	local src=$1 out=$2 f n tests
+	local -A keep
+
+	tests=("$src"/prog_tests/bpf_kasan*.c "$src/prog_tests/verifier_kasan.c")
+	for f in "${tests[@]}" "$src"/progs/bpf_kasan*.c; do
+		keep[$(basename "$f")]=1
+	done
+	# What the kept tests include: their skeletons' programs.
+	while read -r n; do
+		keep[$n.c]=1
+	done < <(sed -n 's/^#include "\([a-z0-9_]*\)\.skel\.h"$/\1/p' "${tests[@]}")
+	for f in "$src"/prog_tests/*.c; do
+		n=$(basename "$f" .c)
+		[ -n "${keep[$n.c]:-}" ] || printf -- '-o\n%s\n' "$out/$n.test.o" "$out/$n.test.d"
+	done
+	for f in "$src"/progs/*.c; do
+		n=$(basename "$f" .c)
+		[ -n "${keep[$n.c]:-}" ] ||
+			printf -- '-o\n%s\n' "$out/$n.bpf.o" "$out/$n.skel.h" "$out/$n.lskel.h" \
+				"$out/$n.subskel.h"
+	done
+	# Skeletons linked from several objects (LINKED_SKELS), none ours.
+	sed -n '/^LINKED_SKELS :=/,/[^\\]$/p' "$src/Makefile" | grep -o '[a-z0-9_]*\.skel\.h' |
+		while read -r n; do
+			printf -- '-o\n%s\n' "$out/$n"
+		done
+}

@@ -153,3 +153,27 @@ relay_failures "$mark" || echo "none"'
 	[ "$status" -eq 0 ]
 	[ "$output" = "none" ]
 }
+
+# make check's test_progs: the KASAN tests and their programs are built,
+# nothing else. A fake selftests tree with one test of each kind.
+@test "kasan_test_progs_skips leaves out every test and program but the KASAN ones" {
+	src=$BATS_TEST_TMPDIR/src
+	mkdir -p "$src/prog_tests" "$src/progs"
+	printf '#include "bpf_kasan.skel.h"\n#include "shared_prog.skel.h"\n' >"$src/prog_tests/bpf_kasan.c"
+	printf '#include "verifier_kasan.skel.h"\n' >"$src/prog_tests/verifier_kasan.c"
+	printf '#include "verifier_and.skel.h"\n' >"$src/prog_tests/verifier.c"
+	: >"$src/prog_tests/other.c"
+	for p in bpf_kasan bpf_kasan_demo shared_prog verifier_kasan verifier_and unrelated; do
+		: >"$src/progs/$p.c"
+	done
+	printf 'LINKED_SKELS := one.skel.h two.skel.h %s\n\tthree.skel.h\nSKEL_BLACKLIST := four.skel.h\n' "\\" \
+		>"$src/Makefile"
+	drv build "kasan_test_progs_skips $src /out"
+	[ "$status" -eq 0 ]
+	[ "$(sed -n '1~2p' <<<"$output" | sort -u)" = "-o" ]
+	skipped=$(sed -n '2~2p' <<<"$output" | sort | paste -sd' ')
+	[ "$skipped" = "$(printf '/out/%s ' one.skel.h other.test.d other.test.o three.skel.h two.skel.h \
+		unrelated.bpf.o unrelated.lskel.h unrelated.skel.h unrelated.subskel.h \
+		verifier.test.d verifier.test.o verifier_and.bpf.o verifier_and.lskel.h \
+		verifier_and.skel.h verifier_and.subskel.h | sed 's/ $//')" ]
+}
