@@ -287,18 +287,18 @@ kasan_test_progs_skips() {
 
 	tests=("$src"/prog_tests/bpf_kasan*.c "$src/prog_tests/verifier_kasan.c")
 	for f in "${tests[@]}" "$src"/progs/bpf_kasan*.c; do
-		keep[$(basename "$f")]=1
+		keep[${f##*/}]=1
 	done
 	# What the kept tests include: their skeletons' programs.
 	while read -r n; do
 		keep[$n.c]=1
 	done < <(sed -n 's/^#include "\([a-z0-9_]*\)\.skel\.h"$/\1/p' "${tests[@]}")
 	for f in "$src"/prog_tests/*.c; do
-		n=$(basename "$f" .c)
+		n=${f##*/} n=${n%.c}
 		[ -n "${keep[$n.c]:-}" ] || printf -- '-o\n%s\n' "$out/$n.test.o" "$out/$n.test.d"
 	done
 	for f in "$src"/progs/*.c; do
-		n=$(basename "$f" .c)
+		n=${f##*/} n=${n%.c}
 		[ -n "${keep[$n.c]:-}" ] ||
 			printf -- '-o\n%s\n' "$out/$n.bpf.o" "$out/$n.skel.h" "$out/$n.lskel.h" \
 				"$out/$n.subskel.h"
