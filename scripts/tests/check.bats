@@ -147,3 +147,31 @@ check() {
 	# the most that ran at once
 	[ "$(sort -n "$BATS_TEST_TMPDIR/cache/guests-running" | tail -n 1)" -eq 2 ]
 }
+
+@test "the driver checks and the cold set-up run side by side, their output in order" {
+	# The driver's stand-in waits up to 20 s for the cold set-up's.
+	cat >"$FAKE/scripts/check-driver" <<'EOS'
+#!/usr/bin/env bash
+. "$(dirname "$0")/lib.sh"
+for _ in $(seq 100); do
+	[ ! -e "$CACHE/ran-check-cold-setup-x86_64" ] || break
+	sleep 0.2
+done
+[ -e "$CACHE/ran-check-cold-setup-x86_64" ] || die "the cold set-up did not run beside the driver checks"
+echo "driver checks done"
+EOS
+	check
+	[ "$status" -eq 0 ]
+	grep -q '^driver       ok, [0-9]*s$' <<<"$output"
+	grep -q '^cold-setup   ok, [0-9]*s$' <<<"$output"
+	# the driver's output before the arches'
+	[ "$(grep -n -m1 'driver checks done' <<<"$output" | cut -d: -f1)" -lt \
+	  "$(grep -n -m1 '=== x86_64' <<<"$output" | cut -d: -f1)" ]
+}
+
+@test "a failed cold set-up is named with its own FAILED line, not the driver's" {
+	check "check-cold-setup"
+	[ "$status" -ne 0 ]
+	grep -q "^cold-setup .*FAILED, [0-9]*s: FAILED: check-cold-setup: check-cold-setup broke on x86_64" <<<"$output"
+	grep -q '^driver       ok, [0-9]*s$' <<<"$output"
+}
