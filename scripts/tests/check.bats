@@ -51,7 +51,9 @@ sleep "${GUEST_SECS:-0}"
 rm -f "$CACHE/guests/$ARCH"
 if [[ " ${FAIL:-} " == *" tests:$ARCH "* ]]; then
 	printf '%s\n' "=== bpf_kasan" "#12/3    bpf_kasan/uaf_ldx:FAIL" \
-		"Summary: 1/40 PASSED, 2 SKIPPED, 1 FAILED" "check: 40 passed, 1 failed, 2 skipped" >"$out"
+		"Summary: 1/40 PASSED, 2 SKIPPED, 1 FAILED" \
+		"FAIL reason: touch:FAIL:212 uaf_ldx: 0 reports, want 1" \
+		"check: 40 passed, 1 failed, 2 skipped" >"$out"
 	exit_quietly 1
 fi
 printf '%s\n' "=== bpf_kasan" "Summary: 2/41 PASSED, 2 SKIPPED, 0 FAILED" \
@@ -101,6 +103,8 @@ check() {
 	check "tests:riscv64"
 	[ "$status" -ne 0 ]
 	grep -qx "FAILED: check: tests failed in the guest (exit 1): bpf_kasan/uaf_ldx (see .*/run/check-riscv64/output.log)" <<<"$output"
+	# and why, from the guest's output, which a CI log does not keep
+	grep -qx "FAIL reason: touch:FAIL:212 uaf_ldx: 0 reports, want 1" <<<"$output"
 	grep -q "^riscv64 .*FAILED in step 'vm tests': FAILED: check: tests failed in the guest" <<<"$output"
 	[[ ${lines[-1]} == *": 125 passed, 1 failed, 7 skipped, "* ]]
 }
