@@ -3,8 +3,8 @@
  * KUnit test of bpf_mem_alloc under generic KASAN (see "KASAN" in
  * memalloc.c): an object freed to a bpf_mem_alloc cache is reported when it
  * is used after no reader may legitimately reach it any more, the readers
- * that may reach it are not reported, and a freed object is not handed out
- * again by the next allocation.
+ * that may reach it are not reported, a freed object is not handed out
+ * again by the next allocation, and it stays poisoned until kfree().
  *
  * KASAN reports are caught on the error_report_end tracepoint. KASAN fails
  * the KUnit test whose thread makes a report (except in its own suite), so
@@ -17,6 +17,8 @@
 #include <linux/bpf_mem_alloc.h>
 #include <linux/delay.h>
 #include <linux/kasan.h>
+#include <linux/kprobes.h>
+#include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_trace.h>
 #include <linux/tracepoint.h>
@@ -298,6 +300,79 @@ static void check_typesafe(struct kunit *test, bool rcu)
 	bpf_mem_alloc_destroy(&ma);
 }
 
+/* The unit whose kfree() kfree_pre() looks at, and what it saw. */
+static struct {
+	const void *unit;
+	bool seen;
+	bool poisoned;
+} kfree_watch;
+
+/* Whether all of [@addr, @addr + @size) is poisoned: reads the shadow only. */
+static __no_sanitize_address bool all_poisoned(const void *addr, size_t size)
+{
+	const s8 *shadow = kasan_mem_to_shadow(addr);
+	size_t i;
+
+	for (i = 0; i < size >> KASAN_SHADOW_SCALE_SHIFT; i++)
+		if (shadow[i] >= 0)
+			return false;
+	return true;
+}
+
+static int kfree_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const void *ptr = (const void *)regs_get_kernel_argument(regs, 0);
+
+	if (!ptr || ptr != READ_ONCE(kfree_watch.unit))
+		return 0;
+	kfree_watch.poisoned = all_poisoned(ptr + sizeof(struct llist_node), OBJ_SIZE);
+	/* Pairs with the acquire in poisoned_until_kfree(): poisoned first. */
+	smp_store_release(&kfree_watch.seen, true);
+	return 0;
+}
+
+static struct kprobe kfree_probe = {
+	.symbol_name = "kfree",
+	.pre_handler = kfree_pre,
+};
+
+/*
+ * An object poisoned after bpf_mem_free_rcu() stays poisoned until kfree(),
+ * which poisons it again: a use-after-free on another CPU while the RCU
+ * callback frees the object is reported too. Looked at on kfree()'s entry.
+ */
+static void poisoned_until_kfree(struct kunit *test)
+{
+	struct bpf_mem_alloc ma;
+	void *obj;
+	int i, err;
+
+	init_ma(test, &ma, 0);
+	obj = alloc_obj(test, &ma, false);
+	kfree_watch.seen = false;
+	WRITE_ONCE(kfree_watch.unit, obj - sizeof(struct llist_node));
+	err = register_kprobe(&kfree_probe);
+	migrate_disable();
+	bpf_mem_free_rcu(&ma, obj);
+	migrate_enable();
+	if (err) {
+		bpf_mem_alloc_destroy(&ma);
+		kunit_skip(test, "no kprobe on kfree(): %d", err);
+	}
+	/* Pairs with the release in kfree_pre(). */
+	for (i = 0; i < MAX_WAITS && !smp_load_acquire(&kfree_watch.seen); i++)
+		wait_rcu_tasks_trace();
+	unregister_kprobe(&kfree_probe);
+	WRITE_ONCE(kfree_watch.unit, NULL);
+	KUNIT_EXPECT_TRUE_MSG(test, kfree_watch.seen,
+			      "no kfree() of the object after %d rounds of grace periods",
+			      MAX_WAITS);
+	if (kfree_watch.seen)
+		KUNIT_EXPECT_TRUE_MSG(test, kfree_watch.poisoned,
+				      "the object was unpoisoned before kfree()");
+	bpf_mem_alloc_destroy(&ma);
+}
+
 static void cache_free_typesafe(struct kunit *test)
 {
 	check_typesafe(test, false);
@@ -347,6 +422,7 @@ static struct kunit_case bpf_mem_alloc_kasan_cases[] = {
 	KUNIT_CASE(no_immediate_reuse),
 	KUNIT_CASE(free_rcu_poisons_after_gp),
 	KUNIT_CASE(free_rcu_during_gp),
+	KUNIT_CASE(poisoned_until_kfree),
 	KUNIT_CASE(cache_free_typesafe),
 	KUNIT_CASE(cache_free_rcu_typesafe),
 	KUNIT_CASE(double_free),
