@@ -277,15 +277,17 @@ kmake() {
 
 # kasan_test_progs_skips SRC OUTPUT: the make options, one per line, that
 # leave out of a build of test_progs (selftests SRC, OUTPUT) every test
-# but the KASAN ones (prog_tests/bpf_kasan*.c, verifier_kasan.c) and every
-# BPF object and skeleton but theirs (progs/bpf_kasan*.c, the programs of
-# the skeletons they include): -o FILE, make's "do not remake FILE"
-# (scripts/build-selftests).
+# but the KASAN ones (prog_tests/bpf_kasan*.c, verifier_kasan.c) and the
+# kfunc zero extension test (kfunc_call_zext.c, of the verifier fix at the
+# head of the series), and every BPF object and skeleton but theirs
+# (progs/bpf_kasan*.c, the programs of the skeletons they include):
+# -o FILE, make's "do not remake FILE" (scripts/build-selftests).
 kasan_test_progs_skips() {
 	local src=$1 out=$2 f n tests
 	local -A keep
 
-	tests=("$src"/prog_tests/bpf_kasan*.c "$src/prog_tests/verifier_kasan.c")
+	tests=("$src"/prog_tests/bpf_kasan*.c "$src/prog_tests/verifier_kasan.c"
+		"$src/prog_tests/kfunc_call_zext.c")
 	for f in "${tests[@]}" "$src"/progs/bpf_kasan*.c; do
 		keep[${f##*/}]=1
 	done

@@ -154,16 +154,17 @@ relay_failures "$mark" || echo "none"'
 	[ "$output" = "none" ]
 }
 
-# make check's test_progs: the KASAN tests and their programs are built,
-# nothing else. A fake selftests tree with one test of each kind.
+# make check's test_progs: the KASAN tests, kfunc_call_zext and their
+# programs are built, nothing else. A fake selftests tree with one test of each kind.
 @test "kasan_test_progs_skips leaves out every test and program but the KASAN ones" {
 	src=$BATS_TEST_TMPDIR/src
 	mkdir -p "$src/prog_tests" "$src/progs"
 	printf '#include "bpf_kasan.skel.h"\n#include "shared_prog.skel.h"\n' >"$src/prog_tests/bpf_kasan.c"
 	printf '#include "verifier_kasan.skel.h"\n' >"$src/prog_tests/verifier_kasan.c"
+	printf '#include "kfunc_call_zext.skel.h"\n' >"$src/prog_tests/kfunc_call_zext.c"
 	printf '#include "verifier_and.skel.h"\n' >"$src/prog_tests/verifier.c"
 	: >"$src/prog_tests/other.c"
-	for p in bpf_kasan bpf_kasan_demo shared_prog verifier_kasan verifier_and unrelated; do
+	for p in bpf_kasan bpf_kasan_demo shared_prog verifier_kasan kfunc_call_zext verifier_and unrelated; do
 		: >"$src/progs/$p.c"
 	done
 	printf 'LINKED_SKELS := one.skel.h two.skel.h %s\n\tthree.skel.h\nSKEL_BLACKLIST := four.skel.h\n' "\\" \
