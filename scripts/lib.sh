@@ -277,17 +277,19 @@ kmake() {
 
 # kasan_test_progs_skips SRC OUTPUT: the make options, one per line, that
 # leave out of a build of test_progs (selftests SRC, OUTPUT) every test
-# but the KASAN ones (prog_tests/bpf_kasan*.c, verifier_kasan.c) and the
-# kfunc zero extension test (kfunc_call_zext.c, of the verifier fix at the
-# head of the series), and every BPF object and skeleton but theirs
-# (progs/bpf_kasan*.c, the programs of the skeletons they include):
+# but the KASAN ones (prog_tests/bpf_kasan*.c, verifier_kasan.c), the kfunc
+# zero extension test (kfunc_call_zext.c) and the verifier_* tests
+# (verifier.c, for verifier_subreg), which test the verifier fixes at the
+# head of the series, and every BPF object and skeleton but theirs
+# (progs/bpf_kasan*.c, the programs of the skeletons they include; the
+# verifier_* programs add about 20 s to a cold build):
 # -o FILE, make's "do not remake FILE" (scripts/build-selftests).
 kasan_test_progs_skips() {
 	local src=$1 out=$2 f n tests
 	local -A keep
 
 	tests=("$src"/prog_tests/bpf_kasan*.c "$src/prog_tests/verifier_kasan.c"
-		"$src/prog_tests/kfunc_call_zext.c")
+		"$src/prog_tests/kfunc_call_zext.c" "$src/prog_tests/verifier.c")
 	for f in "${tests[@]}" "$src"/progs/bpf_kasan*.c; do
 		keep[${f##*/}]=1
 	done
