@@ -20,20 +20,22 @@ void __kfunc_btf_root(void)
  * d - 3, which for any u32 d >= 3 has its high 32 bits clear; a high half
  * left sign-extended (or randomized by BPF_F_TEST_RND_HI32) sets them.
  */
+#define MOV32_IMM_ARG_BODY				\
+	"r1 = -1;"					\
+	"r2 = -1;"					\
+	"r3 = -1;"					\
+	"w4 = -1;"					\
+	"call %[bpf_kfunc_call_test4];"			\
+	"r0 >>= 32;"					\
+	"exit;"
+
 SEC("tc")
 __description("kfunc arg: mov32 imm zero extend check")
 __success __retval(0)
 __naked void kfunc_arg_mov32_imm_zero_extend_check(void)
 {
-	asm volatile ("					\
-	r1 = -1;					\
-	r2 = -1;					\
-	r3 = -1;					\
-	w4 = -1;					\
-	call %[bpf_kfunc_call_test4];			\
-	r0 >>= 32;					\
-	exit;						\
-"	:
+	asm volatile (MOV32_IMM_ARG_BODY
+	:
 	: __imm(bpf_kfunc_call_test4)
 	: __clobber_all);
 }
@@ -65,15 +67,8 @@ __success __retval(0)
 __flag(BPF_F_TEST_RND_HI32)
 __naked void kfunc_arg_mov32_imm_zero_extend_check_rnd_hi32(void)
 {
-	asm volatile ("					\
-	r1 = -1;					\
-	r2 = -1;					\
-	r3 = -1;					\
-	w4 = -1;					\
-	call %[bpf_kfunc_call_test4];			\
-	r0 >>= 32;					\
-	exit;						\
-"	:
+	asm volatile (MOV32_IMM_ARG_BODY
+	:
 	: __imm(bpf_kfunc_call_test4)
 	: __clobber_all);
 }
