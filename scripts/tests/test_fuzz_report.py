@@ -21,6 +21,8 @@ programs: {n} (xdp 34, tc 43, sk 23; 2 big), {rate}/s, 500 loads
 rejected by the verifier with the checks off: 1
 not interpretable (load fails with bpf_jit_enable=0): 65
   prog 3: callbacks are not allowed in non-JITed programs
+not blindable (load fails with bpf_jit_harden=2 and the checks off): 2
+  prog 7: callbacks are not allowed in non-JITed programs
 coverage: programs per decision point (inline load; outline_*: outline load)
   instrumented                 99
   fallback_none                {fb}
@@ -60,11 +62,14 @@ class FuzzReport(unittest.TestCase):
         self.assertIn("programs: 200, 6.5/s (2 guests in parallel), 1000 loads", out)
         self.assertIn("rejected by the verifier with the checks off: 2", out)
         self.assertIn("not interpretable (load fails with bpf_jit_enable=0): 130", out)
+        self.assertIn("not blindable (load fails with bpf_jit_harden=2 and the checks off): 4",
+                      out)
         self.assertRegex(out, r"(?m)^  instrumented +198$")
         self.assertRegex(out, r"(?m)^  fallback_none +1$")
         self.assertRegex(out, r"(?m)^  shape kept +196$")
         # the reasons of non-interpretable programs are not coverage
         self.assertNotIn("prog 3", out)
+        self.assertNotIn("prog 7", out)
         self.assertIn("Summary: 198 PASSED, 2 SKIPPED, 0 FAILED", out)
 
     def test_a_failing_program_fails_and_is_shown(self):

@@ -16,6 +16,14 @@
  *            interpreter can run the program (a load that fails only
  *            without the JIT counts as "not interpretable")
  *
+ * and, only for a program that harden rejects, the reference of that mode:
+ *
+ *   offharden  kernel.bpf_kasan=0, net.core.bpf_jit_harden=2: a program
+ *            that blinding alone makes fail to load (its blinded form
+ *            overflows the jump range, and without its JIT image a program
+ *            with callbacks or tail calls and subprograms is rejected) is
+ *            not compared in harden: it counts as "not blindable"
+ *
  * A failure is any difference from "off" in the verifier's verdict, the
  * return value, the contents of any map, the packet (data_out) or the
  * ctx (ctx_out), or any report on the error_report_end tracepoint (KASAN
@@ -105,11 +113,12 @@ enum fz_mode {
 	M_OUTLINE,
 	M_HARDEN,
 	M_NOJIT,
+	M_OFF_HARDEN,	/* on demand: see evaluate() */
 	NR_MODES,
 };
 
 static const char * const mode_names[NR_MODES] = {
-	"off", "inline", "outline", "harden", "nojit",
+	"off", "inline", "outline", "harden", "nojit", "offharden",
 };
 
 /* Sysctls */
@@ -134,6 +143,7 @@ static const int mode_sysctls[NR_MODES][NR_SYSCTLS] = {
 	[M_OUTLINE]	= { 2, 0, 1 },
 	[M_HARDEN]	= { 1, 2, 1 },
 	[M_NOJIT]	= { 1, 0, 0 },
+	[M_OFF_HARDEN]	= { 0, 2, 1 },
 };
 
 static struct {
@@ -1067,11 +1077,11 @@ static void cov_parse(const char *inline_log, const char *outline_log)
 /* Running one program */
 
 struct stats {
-	__u64 done, passed, rejected, run_failed, failed, not_interp, big, loads;
+	__u64 done, passed, rejected, run_failed, failed, not_interp, not_blindable, big, loads;
 	__u64 by_type[3];
 	__u64 insns;
 	__u64 lost_tail_call, lost_subprogs;
-	struct strbuf not_interp_reasons, rejected_reasons;
+	struct strbuf not_interp_reasons, not_blindable_reasons, rejected_reasons;
 };
 
 static struct stats st;
@@ -1109,7 +1119,10 @@ static const char *last_line(const char *log, char *buf, size_t sz)
 /*
  * Run all modes; fill @diff with the differences. Returns 1 when the
  * program fails, 0 when it matches, -1 when it does not load with the
- * checks off. @res: NR_MODES results, freed by the caller.
+ * checks off. @res: NR_MODES results, freed by the caller. When harden
+ * rejects the program, offharden tells whether the checks are the cause:
+ * rejected there too, harden is not compared, and res[M_OFF_HARDEN].log
+ * is set (the mode ran) while res[M_OFF_HARDEN].loaded is not.
  */
 static int evaluate(const struct fz_prog *p, const bool *keep, bool dump, struct fz_result *res,
 		    struct strbuf *diff, bool *interp)
@@ -1126,10 +1139,24 @@ static int evaluate(const struct fz_prog *p, const bool *keep, bool dump, struct
 	if (!res[M_OFF].loaded)
 		return diff->len ? 1 : -1;
 	for (m = M_OFF + 1; m < NR_MODES; m++) {
-		if (!env.mode_ok[m])
+		if (!env.mode_ok[m] || m == M_OFF_HARDEN)
 			continue;
 		run_mode(p, keep, m, dump, &res[m]);
 		st.loads++;
+		if (m == M_HARDEN && !res[m].loaded) {
+			run_mode(p, keep, M_OFF_HARDEN, dump, &res[M_OFF_HARDEN]);
+			st.loads++;
+			if (res[M_OFF_HARDEN].reports)
+				sb_printf(diff, "offharden: %llu error reports during load\n",
+					  (unsigned long long)res[M_OFF_HARDEN].reports);
+			/* Blinding rejects it without the checks too. */
+			if (!res[M_OFF_HARDEN].loaded) {
+				if (res[m].reports)
+					sb_printf(diff, "harden: %llu error reports during load\n",
+						  (unsigned long long)res[m].reports);
+				continue;
+			}
+		}
 		if (m == M_NOJIT && !res[m].loaded) {
 			/* The interpreter cannot run it: not a failure. */
 			if (res[m].reports)
@@ -1267,7 +1294,8 @@ static void save_modes(const char *dir, const struct fz_result *res)
 	int m;
 
 	for (m = 0; m < NR_MODES; m++) {
-		if (!env.mode_ok[m])
+		/* not run: a mode this kernel lacks, or offharden not needed */
+		if (!env.mode_ok[m] || !res[m].log)
 			continue;
 		snprintf(name, sizeof(name), "xlated-%s.txt", mode_names[m]);
 		write_file(dir, name, res[m].xlated ? res[m].xlated : "(did not load)\n");
@@ -1550,6 +1578,14 @@ static void run_one(__u32 index)
 			if (st.not_interp <= 5 || opts.verbose)
 				sb_printf(&st.not_interp_reasons, "  prog %u: %s\n", index,
 					  last_line(res[M_NOJIT].log, buf, sizeof(buf)));
+		}
+		if (res[M_OFF_HARDEN].log && !res[M_OFF_HARDEN].loaded) {
+			char buf[160];
+
+			st.not_blindable++;
+			if (st.not_blindable <= 5 || opts.verbose)
+				sb_printf(&st.not_blindable_reasons, "  prog %u: %s\n", index,
+					  last_line(res[M_OFF_HARDEN].log, buf, sizeof(buf)));
 		}
 	}
 	if (opts.verbose)
@@ -2027,9 +2063,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)opts.seed, opts.prog >= 0 ? 1 : opts.count,
 	       opts.prog >= 0 ? (__u32)opts.prog : opts.first);
 	for (k = 0; k < NR_MODES; k++)
-		if (env.mode_ok[k])
+		if (env.mode_ok[k] && k != M_OFF_HARDEN)
 			printf(" %s", mode_names[k]);
-	printf("\n");
+	printf(" (and %s where harden rejects a program)\n", mode_names[M_OFF_HARDEN]);
 	print_features();
 	if (!env.tail_call_subprogs)
 		printf("the JIT cannot mix tail calls and subprograms: a program with both\n"
@@ -2077,6 +2113,9 @@ int main(int argc, char **argv)
 		printf("not interpretable (load fails with bpf_jit_enable=0): %llu\n%s",
 		       (unsigned long long)st.not_interp,
 		       st.not_interp_reasons.s ? st.not_interp_reasons.s : "");
+	printf("not blindable (load fails with bpf_jit_harden=2 and the checks off): %llu\n%s",
+	       (unsigned long long)st.not_blindable,
+	       st.not_blindable_reasons.s ? st.not_blindable_reasons.s : "");
 	printf("coverage: programs per decision point (inline load; outline_*: outline load)%s\n",
 	       shapes_lines ? "" : "; no \"bpf_kasan: shapes\" line seen");
 	for (k = 0; k < ncov; k++) {
@@ -2111,6 +2150,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.passed, (unsigned long long)(st.rejected + st.run_failed),
 	       (unsigned long long)(st.failed + cov_failed + reject_failed + !!st.run_failed));
 	sb_free(&st.not_interp_reasons);
+	sb_free(&st.not_blindable_reasons);
 	sb_free(&st.rejected_reasons);
 	if (env.report_link_fd >= 0)
 		close(env.report_link_fd);
