@@ -282,7 +282,7 @@ kmake() {
 # (verifier.c, for verifier_subreg), which test the verifier fixes at the
 # head of the series, and every BPF object and skeleton but theirs
 # (progs/bpf_kasan*.c, the programs of the skeletons they include; the
-# verifier_* programs add about 20 s to a cold build):
+# 121 verifier_* programs add about 10 s to a cold build on x86_64):
 # -o FILE, make's "do not remake FILE" (scripts/build-selftests).
 kasan_test_progs_skips() {
 	local src=$1 out=$2 f n tests
