@@ -1539,6 +1539,19 @@ static void verbose_rejected(const struct fz_prog *p, const bool *keep)
 	fz_image_free(&img);
 }
 
+/*
+ * Count program @index, which one mode could not load (@res: its log),
+ * and keep why for the first five (all with -v).
+ */
+static void count_unloaded(__u64 *count, struct strbuf *reasons, __u32 index,
+			   const struct fz_result *res)
+{
+	char buf[160];
+
+	if (++*count <= 5 || opts.verbose)
+		sb_printf(reasons, "  prog %u: %s\n", index, last_line(res->log, buf, sizeof(buf)));
+}
+
 static void run_one(__u32 index)
 {
 	struct fz_prog *p = fz_generate(&env.cfg, opts.seed, index);
@@ -1571,22 +1584,12 @@ static void run_one(__u32 index)
 	if (ret >= 0 && res[M_OFF].loaded) {
 		cov_parse(env.mode_ok[M_INLINE] ? res[M_INLINE].log : NULL,
 			  env.mode_ok[M_OUTLINE] ? res[M_OUTLINE].log : NULL);
-		if (env.mode_ok[M_NOJIT] && !interp) {
-			char buf[160];
-
-			st.not_interp++;
-			if (st.not_interp <= 5 || opts.verbose)
-				sb_printf(&st.not_interp_reasons, "  prog %u: %s\n", index,
-					  last_line(res[M_NOJIT].log, buf, sizeof(buf)));
-		}
-		if (res[M_OFF_HARDEN].log && !res[M_OFF_HARDEN].loaded) {
-			char buf[160];
-
-			st.not_blindable++;
-			if (st.not_blindable <= 5 || opts.verbose)
-				sb_printf(&st.not_blindable_reasons, "  prog %u: %s\n", index,
-					  last_line(res[M_OFF_HARDEN].log, buf, sizeof(buf)));
-		}
+		if (env.mode_ok[M_NOJIT] && !interp)
+			count_unloaded(&st.not_interp, &st.not_interp_reasons, index,
+				       &res[M_NOJIT]);
+		if (res[M_OFF_HARDEN].log && !res[M_OFF_HARDEN].loaded)
+			count_unloaded(&st.not_blindable, &st.not_blindable_reasons, index,
+				       &res[M_OFF_HARDEN]);
 	}
 	if (opts.verbose)
 		printf("prog %u: %s, %d snippets%s, hash %016llx, result %016llx (%d, 0x%x)%s\n",
